@@ -1,0 +1,173 @@
+"""The command line: `python -m bot ask|chat|timeline|validate|run`, a thin edge over the core."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.matching import Engine, Result
+from bot.render import render_answer
+
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="assessment-bot: answers questions about the Atlantic Council's assessments, quoting the article.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ask = commands.add_parser("ask", help="answer one question, or one per line from standard input")
+    ask.add_argument("question", nargs="?", help="the question; omit it to read questions from standard input, one a line")
+    ask.add_argument("--json", action="store_true", help="write one JSON object per question (the stable interface for tools)")
+
+    commands.add_parser("chat", help="talk to the bot in the console, without Discord")
+
+    timeline = commands.add_parser("timeline", help="the events the assessments cover, in date order")
+    timeline.add_argument("--json", action="store_true", help="write the events as a JSON array")
+    timeline.add_argument("--actor", help="only events involving this actor (e.g. Russia, Ukraine, 'United States', Europe)")
+
+    validate = commands.add_parser("validate", help="check the knowledge base; exit 0 when clean, 1 listing every problem")
+    validate.add_argument("path", nargs="?", type=Path, help="knowledge directory (default: KNOWLEDGE_DIR or the project's knowledge/)")
+
+    commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"Configuration error:\n{error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "validate":
+        return validate(args.path or settings.knowledge_dir)
+    if args.command == "run":
+        return run(settings)
+    try:
+        knowledge = load_knowledge(settings.knowledge_dir)
+    except KnowledgeError as error:
+        print(_problems_report(error), file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.command == "ask":
+        engine = Engine(knowledge)
+        questions = [args.question] if args.question is not None else _lines(sys.stdin)
+        return ask(engine, questions, as_json=args.json, out=sys.stdout)
+    if args.command == "chat":
+        return chat(Engine(knowledge))
+    if args.command == "timeline":
+        return timeline(knowledge, args.actor, as_json=args.json)
+    parser.error(f"unknown command {args.command}")
+    return EXIT_USAGE
+
+
+def _lines(stream: TextIO) -> Iterable[str]:
+    for line in stream:
+        line = line.rstrip("\r\n")
+        if line.strip():
+            yield line
+
+
+def result_json(question: str, result: Result) -> dict:
+    """The stable JSON shape of one answer; tools rely on these keys."""
+    entry = result.entry if result.matched else None
+    return {
+        "question": question,
+        "matched": result.matched,
+        "answer": entry.answer if entry else None,
+        "entry": entry.id if entry else None,
+        "assessment": entry.assessment_id if entry else None,
+        "score": result.score,
+        "sources": list(entry.sources) if entry else [],
+        "suggestions": [s.question for s in result.suggestions],
+        "suggested_entries": [s.entry_id for s in result.suggestions],
+    }
+
+
+def ask(engine: Engine, questions: Iterable[str], as_json: bool, out: TextIO) -> int:
+    for question in questions:
+        result = engine.answer(question)
+        if as_json:
+            out.write(json.dumps(result_json(question, result), ensure_ascii=False) + "\n")
+        else:
+            out.write(render_answer(result, engine.knowledge).as_text() + "\n\n")
+        out.flush()
+    return 0
+
+
+def chat(engine: Engine) -> int:
+    print("Ask about the assessment (empty line or Ctrl-D to leave).")
+    while True:
+        try:
+            question = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not question.strip() or question.strip().lower() in {"quit", "exit"}:
+            return 0
+        print(render_answer(engine.answer(question), engine.knowledge).as_text(), end="\n\n")
+
+
+def timeline(knowledge: KnowledgeBase, actor: str | None, as_json: bool) -> int:
+    events = knowledge.timeline
+    if actor:
+        wanted = actor.casefold()
+        events = tuple(e for e in events if wanted in (a.casefold() for a in e.actors))
+        if not events:
+            known = ", ".join(knowledge.actors)
+            print(f"No events involve {actor!r}. Actors in the timeline: {known}.", file=sys.stderr)
+            return EXIT_PROBLEMS
+    if as_json:
+        rows = [
+            {
+                "id": e.id, "assessment": e.assessment_id, "date": e.date.isoformat(), "precision": e.precision,
+                "when": e.when, "event": e.event, "actors": list(e.actors), "sources": list(e.sources),
+            }
+            for e in events
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for event in events:
+        print(f"{event.date.isoformat()}  {event.when:<16} {event.event}  [{', '.join(event.actors)}]")
+    return 0
+
+
+def validate(path: Path) -> int:
+    try:
+        knowledge = load_knowledge(path)
+    except KnowledgeError as error:
+        print(_problems_report(error))
+        return EXIT_PROBLEMS
+    entries = len(knowledge.entries)
+    events = len(knowledge.timeline)
+    print(f"OK: {len(knowledge.assessments)} assessment(s), {entries} entries, {events} timeline events in {path}")
+    return 0
+
+
+def _problems_report(error: KnowledgeError) -> str:
+    count = len(error.problems)
+    return f"{error}\n{count} problem{'s' if count != 1 else ''} found in the knowledge base."
+
+
+def run(settings: Settings) -> int:
+    try:
+        token = settings.require_token()
+    except ConfigError as error:
+        print(f"Cannot start: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    from bot.discord.runner import run_bot  # Discord is only imported when the bot really runs
+
+    return run_bot(settings, token)

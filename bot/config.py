@@ -1,0 +1,166 @@
+"""Settings, read once at start-up from the environment and an optional `.env` file, then passed down.
+
+No other module reads `os.environ`. The Discord token is wrapped in `Secret` so that it never prints.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
+DEFAULT_API_BASE = "https://discord.com/api/v10"
+# Three dot-separated base64url parts: the shape of every bot token Discord issues.
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message says which and where to set it."""
+
+
+class Secret:
+    """A value that never appears in a repr, a log line or a traceback's locals."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str):
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class Settings:
+    knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
+    discord_token: Secret | None = None
+    listen_channel_ids: frozenset[int] = frozenset()
+    dev_guild_id: int | None = None
+    cooldown_rate: int = 5
+    cooldown_seconds: float = 30.0
+    api_base: str = DEFAULT_API_BASE
+    gateway_url: str | None = None
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+    log_level: str = "INFO"
+    database_path: Path = PROJECT_ROOT / "assessment-bot.sqlite3"
+    retention_days: int = 90
+    admin_user_ids: frozenset[int] = frozenset()
+
+    def require_token(self) -> str:
+        """The token for `run`, or a ConfigError that says where to put it."""
+        if self.discord_token is None:
+            raise ConfigError(
+                "DISCORD_TOKEN is not set. Copy .env.example to .env and put the bot token from "
+                "https://discord.com/developers/applications (Bot > Reset Token) after DISCORD_TOKEN=, "
+                "or set DISCORD_TOKEN in the environment."
+            )
+        token = self.discord_token.reveal()
+        if not _TOKEN_SHAPE.match(token):
+            raise ConfigError(
+                "DISCORD_TOKEN does not look like a bot token (three dot-separated parts). Check for "
+                "quotes, spaces or a 'Bot ' prefix in .env or the environment; copy the token again "
+                "from the Developer Portal if unsure."
+            )
+        return token
+
+
+def load_settings(environ: Mapping[str, str] | None = None, env_files: Sequence[Path] | None = None) -> Settings:
+    """Settings from `environ` (default: the process environment) over the first `.env` file found.
+
+    `env_files` defaults to `.env` in the working directory, then in the project root.
+    """
+    environ = os.environ if environ is None else environ
+    if env_files is None:
+        env_files = (Path.cwd() / ".env", PROJECT_ROOT / ".env")
+    env_file = next((p for p in env_files if p.is_file()), None)
+    values = {k: v for k, v in (dotenv_values(env_file) if env_file else {}).items() if v is not None}
+    values.update(environ)
+    read = _Reader(values)
+    token = values.get("DISCORD_TOKEN", "").strip()
+    settings = Settings(
+        knowledge_dir=Path(values.get("KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE_DIR).expanduser(),
+        discord_token=Secret(token) if token else None,
+        listen_channel_ids=frozenset(read.ids("LISTEN_CHANNEL_IDS")),
+        dev_guild_id=read.optional_int("DEV_GUILD_ID"),
+        cooldown_rate=read.int("COOLDOWN_RATE", 5, minimum=1),
+        cooldown_seconds=read.float("COOLDOWN_SECONDS", 30.0, minimum=0.0),
+        api_base=(values.get("DISCORD_API_BASE") or DEFAULT_API_BASE).rstrip("/"),
+        gateway_url=values.get("DISCORD_GATEWAY_URL") or None,
+        shard_count=read.optional_int("SHARD_COUNT", minimum=1),
+        shard_ids=tuple(read.ids("SHARD_IDS")) or None,
+        log_level=read.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+        database_path=Path(values.get("DATABASE_PATH") or Settings.database_path).expanduser(),
+        retention_days=read.int("RETENTION_DAYS", 90, minimum=1),
+        admin_user_ids=frozenset(read.ids("ADMIN_USER_IDS")),
+    )
+    if read.errors:
+        raise ConfigError("\n".join(read.errors))
+    if settings.shard_ids and settings.shard_count is None:
+        raise ConfigError("SHARD_IDS is set but SHARD_COUNT is not: set SHARD_COUNT to the total number of shards.")
+    if settings.shard_ids and settings.shard_count and max(settings.shard_ids) >= settings.shard_count:
+        raise ConfigError(f"SHARD_IDS must be below SHARD_COUNT ({settings.shard_count}).")
+    return settings
+
+
+class _Reader:
+    """Typed reads of raw strings that collect every error instead of stopping at the first."""
+
+    def __init__(self, values: Mapping[str, str]):
+        self.values = values
+        self.errors: list[str] = []
+
+    def _raw(self, name: str) -> str:
+        return (self.values.get(name) or "").strip()
+
+    def optional_int(self, name: str, minimum: int = 0) -> int | None:
+        raw = self._raw(name)
+        if not raw:
+            return None
+        if not raw.isdigit() or int(raw) < minimum:
+            self.errors.append(f"{name}={raw!r} must be a whole number of at least {minimum}.")
+            return None
+        return int(raw)
+
+    def int(self, name: str, default: int, minimum: int) -> int:
+        value = self.optional_int(name, minimum)
+        return default if value is None else value
+
+    def float(self, name: str, default: float, minimum: float) -> float:
+        raw = self._raw(name)
+        if not raw:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            self.errors.append(f"{name}={raw!r} must be a number of at least {minimum}.")
+            return default
+        return value
+
+    def ids(self, name: str) -> list[int]:
+        """A comma- or space-separated list of Discord ids (snowflakes) or shard numbers."""
+        parts = self._raw(name).replace(",", " ").split()
+        bad = [p for p in parts if not p.isdigit()]
+        if bad:
+            self.errors.append(f"{name} must list numeric ids separated by commas; not numbers: {', '.join(bad)}.")
+        return [int(p) for p in parts if p.isdigit()]
+
+    def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
+        raw = self._raw(name).upper() or default
+        if raw not in choices:
+            self.errors.append(f"{name}={raw!r} must be one of {', '.join(choices)}.")
+            return default
+        return raw

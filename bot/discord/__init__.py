@@ -1,0 +1,1 @@
+"""The Discord edge: translates Discord events into calls of the core and back."""

@@ -1,0 +1,53 @@
+"""/timeline: the events in order, paged, filtered by actor, or one event in full."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord.embeds import card_to_embed
+from bot.discord.views import timeline_view
+from bot.matching import search_events
+from bot.render import clip, render_event, render_timeline
+
+if TYPE_CHECKING:
+    from bot.discord.client import AssessmentBot
+
+
+class TimelineCog(commands.Cog):
+    def __init__(self, bot: AssessmentBot):
+        self.bot = bot
+
+    @app_commands.command(name="timeline", description="The events the assessment covers, in date order")
+    @app_commands.describe(actor="Only events involving this actor", event="Show one event in full, with its quote")
+    async def timeline(self, interaction: discord.Interaction, actor: str | None = None, event: str | None = None) -> None:
+        knowledge = self.bot.knowledge
+        if event:
+            found = knowledge.event(event) or next(iter(search_events(knowledge.timeline, event, limit=1)), None)
+            if found is None:
+                await interaction.response.send_message("No event matches that; pick one from the list as you type.", ephemeral=True)
+                return
+            await interaction.response.send_message(embed=card_to_embed(render_event(found, knowledge)))
+            return
+        if actor:
+            canonical = {a.casefold(): a for a in knowledge.actors}.get(actor.casefold())
+            if canonical is None:
+                await interaction.response.send_message(f"Unknown actor. Choose one of: {', '.join(knowledge.actors)}.", ephemeral=True)
+                return
+            actor = canonical
+        pages = render_timeline(knowledge, actor)
+        view = timeline_view(0, len(pages), actor)
+        await interaction.response.send_message(embed=card_to_embed(pages[0]), **({"view": view} if view else {}))
+
+    @timeline.autocomplete("actor")
+    async def actor_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        wanted = current.casefold()
+        return [app_commands.Choice(name=a, value=a) for a in self.bot.knowledge.actors if wanted in a.casefold()][:25]
+
+    @timeline.autocomplete("event")
+    async def event_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        events = search_events(self.bot.knowledge.timeline, current, limit=25)
+        return [app_commands.Choice(name=clip(f"{e.date.isoformat()} · {e.event}", 100), value=e.id) for e in events]

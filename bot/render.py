@@ -1,0 +1,190 @@
+"""What the bot says, as Discord-free cards that fit Discord's embed limits and also print as text.
+
+One function per kind of reply renders it for every channel: slash commands, mentions, DMs and the console.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.knowledge import Assessment, Event, KnowledgeBase
+from bot.matching import Result
+
+# Discord's documented embed limits.
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+FIELDS_LIMIT = 25
+EMBED_TOTAL_LIMIT = 6000
+TIMELINE_PAGE_CHARS = 3500  # leaves room in a 6,000-character embed for title, footer and quotes
+
+QUOTE_MARK = "> "
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, marking the cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    description: str
+    fields: tuple[tuple[str, str], ...] = ()
+    footer: str = ""
+    kind: str = "answer"
+    suggestions: tuple[str, ...] = field(default=())  # entry ids offered as "Did you mean"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", clip(self.title, TITLE_LIMIT))
+        object.__setattr__(self, "description", clip(self.description, DESCRIPTION_LIMIT))
+        fields = tuple((clip(n, FIELD_NAME_LIMIT), clip(v, FIELD_VALUE_LIMIT)) for n, v in self.fields[:FIELDS_LIMIT])
+        object.__setattr__(self, "fields", fields)
+        object.__setattr__(self, "footer", clip(self.footer, FOOTER_LIMIT))
+        overflow = self.size() - EMBED_TOTAL_LIMIT
+        if overflow > 0:
+            object.__setattr__(self, "description", clip(self.description, max(len(self.description) - overflow, 1)))
+
+    def size(self) -> int:
+        return len(self.title) + len(self.description) + len(self.footer) + sum(len(n) + len(v) for n, v in self.fields)
+
+    def as_text(self) -> str:
+        parts = [self.title, "", self.description]
+        for name, value in self.fields:
+            parts += ["", f"{name}:", value]
+        if self.footer:
+            parts += ["", f"— {self.footer}"]
+        return "\n".join(parts)
+
+
+def byline(assessment: Assessment) -> str:
+    return f"{assessment.title} — {assessment.author}, {assessment.publisher}"
+
+
+def quote_block(quotes: tuple[str, ...], limit: int = FIELD_VALUE_LIMIT) -> str:
+    return clip("\n".join(f"{QUOTE_MARK}{q}" for q in quotes), limit)
+
+
+def render_answer(result: Result, knowledge: KnowledgeBase) -> Card:
+    """The reply to a question: the answer with its quoted source, or a decline with suggestions."""
+    if result.matched and result.entry is not None:
+        entry = result.entry
+        assessment = knowledge.assessment(entry.assessment_id)
+        return Card(
+            title=result.question or entry.questions[0],
+            description=entry.answer,
+            fields=(("From the article", quote_block(entry.sources)),),
+            footer=byline(assessment),
+        )
+    lines = ["The assessment doesn't cover that, so I won't guess."]
+    if result.suggestions:
+        lines += ["", "Did you mean:"] + [f"• {s.question}" for s in result.suggestions]
+    else:
+        lines += ["", "Try /topics to see what I can answer."]
+    return Card(
+        title=result.question or "Question",
+        description="\n".join(lines),
+        kind="decline",
+        suggestions=tuple(s.entry_id for s in result.suggestions),
+    )
+
+
+def render_entry(entry_id: str, knowledge: KnowledgeBase) -> Card | None:
+    """An entry shown directly, as when a "Did you mean" suggestion is chosen."""
+    entry = knowledge.entry(entry_id)
+    if entry is None:
+        return None
+    return Card(
+        title=entry.questions[0],
+        description=entry.answer,
+        fields=(("From the article", quote_block(entry.sources)),),
+        footer=byline(knowledge.assessment(entry.assessment_id)),
+    )
+
+
+def event_line(event: Event) -> str:
+    return f"**{event.date.isoformat()}** ({event.when}): {event.event}"
+
+
+def render_timeline(knowledge: KnowledgeBase, actor: str | None = None) -> list[Card]:
+    """The timeline, oldest first, paged so that each card fits one embed."""
+    events = [e for e in knowledge.timeline if actor is None or actor in e.actors]
+    title = "Timeline" + (f": {actor}" if actor else "")
+    if not events:
+        return [Card(title=title, description=f"No events in the timeline involve {actor}.", kind="timeline")]
+    pages: list[list[str]] = [[]]
+    for event in events:
+        line = clip(event_line(event), TIMELINE_PAGE_CHARS)
+        if pages[-1] and sum(len(x) + 1 for x in pages[-1]) + len(line) > TIMELINE_PAGE_CHARS:
+            pages.append([])
+        pages[-1].append(line)
+    sources = ", ".join(sorted({knowledge.assessment(e.assessment_id).author for e in events}))
+    return [
+        Card(
+            title=title,
+            description="\n".join(lines),
+            footer=f"Page {number} of {len(pages)} · Dates worked out from the article ({sources})",
+            kind="timeline",
+        )
+        for number, lines in enumerate(pages, start=1)
+    ]
+
+
+def render_event(event: Event, knowledge: KnowledgeBase) -> Card:
+    return Card(
+        title=f"{event.date.isoformat()} ({event.when})",
+        description=event.event,
+        fields=(
+            ("Who", ", ".join(event.actors)),
+            ("Date precision", event.precision),
+            ("From the article", quote_block(event.sources)),
+        ),
+        footer=byline(knowledge.assessment(event.assessment_id)),
+        kind="timeline",
+    )
+
+
+def render_about(knowledge: KnowledgeBase) -> Card:
+    fields = []
+    for a in knowledge.assessments:
+        number = f"No. {a.number} · " if a.number else ""
+        role = f" ({a.author_role})" if a.author_role else ""
+        published = f"{a.published.date.isoformat()} (precision: {a.published.precision})"
+        fields.append((clip(a.title, FIELD_NAME_LIMIT), f"{number}{a.author}{role}\n{a.publisher}\nPublished: {published}"))
+    return Card(
+        title="What I know",
+        description=f"I answer questions about {len(knowledge.assessments)} assessment(s), quoting the article.",
+        fields=tuple(fields),
+        kind="info",
+    )
+
+
+def render_topics(knowledge: KnowledgeBase) -> Card:
+    tags: dict[str, int] = {}
+    for entry in knowledge.entries:
+        for tag in entry.tags:
+            tags[tag] = tags.get(tag, 0) + 1
+    topics = ", ".join(sorted(tags, key=lambda t: (-tags[t], t)))
+    examples = "\n".join(f"• {e.questions[0]}" for e in knowledge.entries[:8])
+    return Card(
+        title="Topics",
+        description=f"You can ask about: {topics}",
+        fields=(("For example", examples),),
+        kind="info",
+    )
+
+
+HELP_TEXT = (
+    "Ask me about the assessment in plain words, typos welcome.\n"
+    "• `/ask question:` with autocomplete\n"
+    "• mention me with a question, or send me a DM\n"
+    "• `/timeline` for the events in order, `actor:` to filter, `event:` for one in full\n"
+    "• `/about` for the assessments I know, `/topics` for what to ask\n"
+    "Every answer quotes the article; when the article doesn't say, I say so."
+)
+
+
+def render_help() -> Card:
+    return Card(title="How to use me", description=HELP_TEXT, kind="info")

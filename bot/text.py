@@ -1,0 +1,93 @@
+"""Turning what people type in Discord into the comparable tokens the matcher scores.
+
+Discord markup, emoji, case and punctuation are dropped; the vocabulary's synonyms map each variant to
+one canonical token; light stemming lets "sanction", "sanctions" and "sanctioned" meet.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from rapidfuzz import utils
+
+from bot.knowledge import Vocabulary
+
+MAX_QUESTION_CHARS = 500  # longer text is cut: no real question about the article needs more
+
+_DISCORD_MARKUP = re.compile(
+    r"<a?:\w+:\d+>"          # custom emoji
+    r"|<@[!&]?\d+>|<#\d+>"   # user, role and channel mentions
+    r"|</[^:>]+:\d+>"        # slash-command mentions
+    r"|<t:-?\d+(?::\w)?>"    # timestamps
+    r"|@(?:everyone|here)\b"
+    r"|https?://\S+"
+)
+_APOSTROPHES = re.compile(r"(?<=\w)['’ʼ`](?=\w)")
+
+
+def clean(text: str) -> str:
+    """The question as a person meant it: no Discord markup, no control characters, one space between words."""
+    text = unicodedata.normalize("NFKC", text[: MAX_QUESTION_CHARS * 4])
+    text = _DISCORD_MARKUP.sub(" ", text)
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = text.replace("```", " ").replace("`", "")
+    return " ".join(text.split())[:MAX_QUESTION_CHARS]
+
+
+def words(text: str) -> list[str]:
+    """Lower-case alphanumeric words; apostrophes join ("Putin's" -> "putins"), everything else splits."""
+    return utils.default_process(_APOSTROPHES.sub("", text.casefold())).split()
+
+
+def stem(word: str) -> str:
+    """A deliberately light suffix stripper: plural, past and gerund forms meet their base word."""
+    if len(word) > 5 and word.endswith("ing"):
+        word = word[:-3]
+    elif len(word) > 4 and word.endswith(("ies", "ied")):
+        word = word[:-3] + "y"
+    elif len(word) > 4 and word.endswith("ed"):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+class Normalizer:
+    """Maps text to stemmed tokens, with the vocabulary's synonyms folded onto canonical tokens."""
+
+    def __init__(self, vocabulary: Vocabulary):
+        self.stopwords = frozenset(stem(w) for s in vocabulary.stopwords for w in words(s))
+        # Every variant (and the canonical term itself) becomes one canonical token, matched as a
+        # phrase of stemmed words, longest phrase first.
+        self._phrases: dict[tuple[str, ...], str] = {}
+        for variant, canonical in vocabulary.synonyms.items():
+            token = "".join(words(canonical))
+            for form in (variant, canonical):
+                key = tuple(stem(w) for w in words(form))
+                if key:
+                    self._phrases.setdefault(key, token)
+        self._longest = max((len(k) for k in self._phrases), default=0)
+
+    def vocabulary_words(self) -> set[str]:
+        """Raw words the vocabulary knows, so that typo correction can land on them."""
+        return {w for phrase in self._phrases for w in phrase}
+
+    def tokens(self, raw_words: Iterable[str]) -> list[str]:
+        stems = [stem(w) for w in raw_words]
+        out: list[str] = []
+        i = 0
+        while i < len(stems):
+            for size in range(min(self._longest, len(stems) - i), 0, -1):
+                canonical = self._phrases.get(tuple(stems[i : i + size]))
+                if canonical:
+                    out.append(canonical)
+                    i += size
+                    break
+            else:
+                out.append(stems[i])
+                i += 1
+        return [t for t in out if t not in self.stopwords]

@@ -1,0 +1,104 @@
+"""The command line as a user runs it: a subprocess, from another working directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ASSESSMENT_FILE, PROJECT_ROOT
+
+JSON_KEYS = {"question", "matched", "answer", "entry", "assessment", "score", "sources", "suggestions"}
+
+
+def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "KNOWLEDGE_DIR"}}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin, capture_output=True, text=True, timeout=60, env=environment, cwd=cwd or Path("/"),
+    )
+
+
+def test_ask_json_reads_stdin_and_writes_one_object_a_line() -> None:
+    proc = run_cli("ask", "--json", stdin="who wrote this?\nwhat is the capital of peru?\n")
+    assert proc.returncode == 0, proc.stderr
+    first, second = (json.loads(line) for line in proc.stdout.splitlines())
+    assert JSON_KEYS <= first.keys() and JSON_KEYS <= second.keys()
+    assert first["question"] == "who wrote this?"
+    assert first["matched"] is True and first["entry"] == "author" and first["assessment"] == "herbst-2025-05"
+    assert first["answer"] and first["sources"]
+    assert second["matched"] is False and second["answer"] is None and second["entry"] is None
+    assert len(second["suggestions"]) <= 3
+
+
+def test_ask_prints_the_answer_with_the_quoted_source() -> None:
+    proc = run_cli("ask", "how many prisoners of war were exchanged?")
+    assert proc.returncode == 0, proc.stderr
+    assert "thousand" in proc.stdout
+    assert "> " in proc.stdout  # the quote from the article
+    assert "John E. Herbst" in proc.stdout
+
+
+def test_validate_passes_on_the_shipped_knowledge() -> None:
+    proc = run_cli("validate")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.startswith("OK:")
+
+
+def test_validate_lists_every_problem_and_exits_1(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(PROJECT_ROOT / "knowledge", tmp_path / "knowledge")
+    path = tmp_path / "knowledge" / ASSESSMENT_FILE
+    text = path.read_text(encoding="utf-8").replace("  author:", "  writer:", 1)
+    path.write_text(text, encoding="utf-8")
+    (tmp_path / "knowledge" / "typo.yaml").write_text("entries: [\n", encoding="utf-8")
+    proc = run_cli("validate", str(tmp_path / "knowledge"))
+    assert proc.returncode == 1
+    assert f"{ASSESSMENT_FILE}:" in proc.stdout and "unknown field 'writer'" in proc.stdout
+    assert "typo.yaml:" in proc.stdout and "not valid YAML" in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_timeline_json_is_in_date_order() -> None:
+    proc = run_cli("timeline", "--json")
+    assert proc.returncode == 0, proc.stderr
+    events = json.loads(proc.stdout)
+    assert [e["date"] for e in events] == sorted(e["date"] for e in events)
+    assert {"date", "when", "event", "actors", "sources", "precision"} <= events[0].keys()
+
+
+def test_timeline_filters_by_actor_and_rejects_unknown_ones() -> None:
+    proc = run_cli("timeline", "--actor", "russia")
+    assert proc.returncode == 0 and proc.stdout.strip()
+    unknown = run_cli("timeline", "--actor", "Atlantis")
+    assert unknown.returncode == 1 and "Actors in the timeline" in unknown.stderr
+
+
+def test_no_subcommand_prints_help() -> None:
+    proc = run_cli()
+    assert proc.returncode == 0
+    for command in ("ask", "chat", "timeline", "validate", "run"):
+        assert command in proc.stdout
+
+
+def test_run_without_token_says_where_to_put_it(tmp_path: Path) -> None:
+    proc = run_cli("run", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "DISCORD_TOKEN" in proc.stderr and ".env" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_malformed_token_is_rejected_without_echoing_it(tmp_path: Path) -> None:
+    proc = run_cli("run", cwd=tmp_path, env={"DISCORD_TOKEN": "Bot not-a-real-token-secret"})
+    assert proc.returncode == 2
+    assert "not-a-real-token-secret" not in proc.stdout + proc.stderr
+
+
+def test_chat_answers_until_end_of_input() -> None:
+    proc = run_cli("chat", stdin="who wrote this?\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "Herbst" in proc.stdout

@@ -1,0 +1,44 @@
+"""Settings from the environment and .env: typed, validated once, the token never printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789AB"
+
+
+def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"DISCORD_TOKEN={TOKEN}\nLISTEN_CHANNEL_IDS=1, 2\nCOOLDOWN_RATE=3\n", encoding="utf-8")
+    settings = load_settings({"COOLDOWN_RATE": "7"}, env_files=[env_file])
+    assert settings.require_token() == TOKEN
+    assert settings.listen_channel_ids == {1, 2}
+    assert settings.cooldown_rate == 7
+
+
+def test_token_never_appears_in_reprs() -> None:
+    settings = load_settings({"DISCORD_TOKEN": TOKEN}, env_files=())
+    assert TOKEN not in repr(settings) and TOKEN not in str(settings.discord_token)
+
+
+def test_every_bad_setting_is_reported_together() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"LISTEN_CHANNEL_IDS": "12,general", "COOLDOWN_RATE": "-1", "LOG_LEVEL": "loud"}, env_files=())
+    message = str(caught.value)
+    assert "LISTEN_CHANNEL_IDS" in message and "general" in message
+    assert "COOLDOWN_RATE" in message and "LOG_LEVEL" in message
+
+
+def test_missing_token_says_where_to_put_it() -> None:
+    settings = load_settings({}, env_files=())
+    with pytest.raises(ConfigError, match=r"DISCORD_TOKEN is not set.*\.env"):
+        settings.require_token()
+
+
+def test_shard_ids_need_a_shard_count() -> None:
+    with pytest.raises(ConfigError, match="SHARD_COUNT"):
+        load_settings({"SHARD_IDS": "0,1"}, env_files=())

@@ -1,0 +1,117 @@
+"""The loader and validator, on the YAML files on disk: the shipped ones and broken copies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import KnowledgeBase, KnowledgeError, fold_whitespace, load_knowledge
+from tests.conftest import ASSESSMENT_FILE
+
+
+def problems_of(directory: Path) -> list[str]:
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(directory)
+    return [str(p) for p in caught.value.problems]
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The 1-based line where `needle` first appears in the file."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_shipped_knowledge_loads(knowledge: KnowledgeBase) -> None:
+    assessment = knowledge.assessment("herbst-2025-05")
+    assert assessment.author == "John E. Herbst"
+    assert assessment.publisher.startswith("Atlantic Council")
+    assert len(assessment.entries) >= 12
+    assert len(assessment.timeline) >= 3
+
+
+def test_loaded_values_are_immutable(knowledge: KnowledgeBase) -> None:
+    entry = knowledge.entries[0]
+    with pytest.raises(AttributeError):
+        entry.answer = "changed"  # type: ignore[misc]
+    assert isinstance(entry.questions, tuple)
+
+
+def test_every_quote_is_verbatim_in_its_source(knowledge: KnowledgeBase) -> None:
+    for assessment in knowledge.assessments:
+        for item in assessment.entries + assessment.timeline:
+            for quote in item.sources:
+                assert fold_whitespace(quote) in assessment.source_text, (item.id, quote)
+
+
+def test_timeline_is_in_date_order(knowledge: KnowledgeBase) -> None:
+    dates = [event.date for event in knowledge.timeline]
+    assert dates == sorted(dates)
+    assert all(isinstance(d, dt.date) for d in dates)
+
+
+def test_missing_answer_names_file_line_and_field(knowledge_copy: Path) -> None:
+    path = knowledge_copy / ASSESSMENT_FILE
+    text = path.read_text(encoding="utf-8")
+    # Drop the first entry's answer key and its block: the entry now lacks a required field.
+    block = re.search(r"^    answer: .*\n(?:      .*\n)*", text, re.MULTILINE)
+    assert block
+    path.write_text(text[: block.start()] + text[block.end():], encoding="utf-8")
+    problems = problems_of(knowledge_copy)
+    pattern = rf"knowledge/{ASSESSMENT_FILE}:\d+: entries\[0\]: missing required field 'answer'$"
+    assert any(re.search(pattern, p) for p in problems), problems
+
+
+def test_quote_not_in_article_is_reported_at_its_line(knowledge_copy: Path, knowledge: KnowledgeBase) -> None:
+    path = knowledge_copy / ASSESSMENT_FILE
+    quote = knowledge.entries[0].sources[0]
+    needle = quote[:40]
+    line = line_of(path, needle)
+    replace_once(path, needle, "Putin agreed to every Ukrainian demand")
+    problems = problems_of(knowledge_copy)
+    assert any(f"{ASSESSMENT_FILE}:{line}: entries[0].sources[0]: quote not found verbatim" in p for p in problems), problems
+
+
+def test_bad_yaml_names_the_file_and_line(knowledge_copy: Path) -> None:
+    (knowledge_copy / "broken.yaml").write_text("assessment:\n  id: [unclosed\n", encoding="utf-8")
+    problems = problems_of(knowledge_copy)
+    assert any(re.search(r"broken\.yaml:\d+: not valid YAML", p) for p in problems), problems
+
+
+def test_every_problem_is_reported_at_once(knowledge_copy: Path) -> None:
+    path = knowledge_copy / ASSESSMENT_FILE
+    replace_once(path, "  author:", "  autor:")
+    replace_once(path, "precision:", "precision: fortnight\n    old_precision:")
+    (knowledge_copy / "second.yaml").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    problems = problems_of(knowledge_copy)
+    joined = "\n".join(problems)
+    assert "unknown field 'autor'" in joined
+    assert "missing required field 'author'" in joined
+    assert "'fortnight' is not one of" in joined
+    assert "duplicate id" in joined and "second.yaml" in joined
+
+
+def test_bad_date_is_reported_not_raised(knowledge_copy: Path) -> None:
+    path = knowledge_copy / ASSESSMENT_FILE
+    text = path.read_text(encoding="utf-8")
+    match = re.compile(r"^    date: (\S+)$", re.MULTILINE).search(text, text.index("\ntimeline:"))
+    assert match
+    line = text[: match.start()].count("\n") + 1
+    path.write_text(text[: match.start(1)] + "2025-02-30" + text[match.end(1):], encoding="utf-8")
+    problems = problems_of(knowledge_copy)
+    assert any(f"{ASSESSMENT_FILE}:{line}: timeline[0].date: '2025-02-30' is not an ISO date" in p for p in problems), problems
+
+
+def test_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path / "nowhere")
+    assert problems == [f"{tmp_path / 'nowhere'}: knowledge directory not found"]

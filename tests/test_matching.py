@@ -1,0 +1,82 @@
+"""The answer engine on the shipped knowledge base: answers, declines, suggestions, hostile input."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.matching import Engine
+from bot.text import clean
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("who wrote this?", "author"),
+        ("how many prisoners of war were exchanged", "prisoner-exchange"),
+        ("minerals deal", "minerals-deal"),
+        ("what happened at the oval office meeting", "oval-office-meeting"),
+        ("did russia accept the naval ceasefire", "naval-ceasefire"),
+    ],
+)
+def test_answers_questions_the_article_answers(engine: Engine, question: str, entry_id: str) -> None:
+    result = engine.answer(question)
+    assert result.matched, result
+    assert result.entry is not None and result.entry.id == entry_id
+    assert 0 <= result.score <= 100
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what is the capital of peru?", "hi", "thanks!", "asdkjh qwe zzz", "how many soldiers have died in the war"],
+)
+def test_declines_what_the_article_does_not_answer(engine: Engine, question: str) -> None:
+    result = engine.answer(question)
+    assert not result.matched
+    assert result.entry is None
+    assert len(result.suggestions) <= 3
+
+
+def test_typos_and_discord_markup_do_not_hide_the_question(engine: Engine) -> None:
+    result = engine.answer("<@123456789012345678> hw mny prisonrs of war wer exchangd?? 🙏")
+    assert result.matched and result.entry is not None
+    assert result.entry.id == "prisoner-exchange"
+
+
+def test_unsure_questions_get_suggestions_from_other_entries(engine: Engine) -> None:
+    result = engine.answer("what about the weapons")
+    ids = {entry.id for entry in engine.entries}
+    if not result.matched:
+        assert result.suggestions
+        assert all(s.entry_id in ids for s in result.suggestions)
+
+
+def test_clean_strips_mentions_markup_and_control_characters() -> None:
+    assert clean("<@!42> <@&7> <#9> hey\x00\u200b `code` <:wave:123> @everyone") == "hey code"
+
+
+def test_autocomplete_offers_knowledge_base_questions_best_first(engine: Engine) -> None:
+    choices = engine.autocomplete("minerls")
+    assert 0 < len(choices) <= 25
+    assert "mineral" in choices[0].lower()
+    assert len(engine.autocomplete("")) <= 25
+
+
+hostile_text = st.one_of(
+    st.text(max_size=4000),
+    st.text(alphabet=st.characters(categories=["So", "Sk", "Cc", "Cf", "Zs"]), max_size=300),
+    st.from_regex(r"<@!?[0-9]{17,20}>", fullmatch=True),
+    st.builds(lambda s: f"```\n{s}\n```", st.text(max_size=200)),
+    st.text(alphabet="مرحبا שלום Привет 你好 ‏‎", max_size=200),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=hostile_text)
+def test_any_text_gets_a_result_never_an_exception(engine: Engine, text: str) -> None:
+    result = engine.answer(text)
+    assert isinstance(result.matched, bool)
+    assert 0 <= result.score <= 100
+    assert len(result.suggestions) <= 3
+    assert (result.entry is not None) == result.matched
