@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("path", nargs="?", type=Path, help="knowledge directory (default: KNOWLEDGE_DIR or the project's knowledge/)")
 
     commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
+
+    report = commands.add_parser("report", help="the most frequent unanswered questions and the answers with the most 👎")
+    report.add_argument("--limit", type=int, default=20, help="how many of each to list (default 20)")
     return parser
 
 
@@ -57,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         return validate(args.path or settings.knowledge_dir)
     if args.command == "run":
         return run(settings)
+    if args.command == "report":
+        return report(settings, args.limit)
     try:
         knowledge = load_knowledge(settings.knowledge_dir)
     except KnowledgeError as error:
@@ -154,6 +159,20 @@ def validate(path: Path) -> int:
     entries = len(knowledge.entries)
     events = len(knowledge.timeline)
     print(f"OK: {len(knowledge.assessments)} assessment(s), {entries} entries, {events} timeline events in {path}")
+    return 0
+
+
+def report(settings: Settings, limit: int) -> int:
+    from bot.records import Records, format_report
+
+    if not settings.database_path.exists():
+        print(f"No records yet: {settings.database_path} does not exist (the bot creates it when it first records a question).")
+        return 0
+    with Records(settings.database_path, settings.retention_days) as records:
+        if not records.healthy:
+            print(f"Cannot read the records database {records.path}: {records.problem}", file=sys.stderr)
+            return EXIT_PROBLEMS
+        print(format_report(records.unanswered(limit), records.votes(limit)))
     return 0
 
 

@@ -12,33 +12,49 @@ otherwise it declines and offers the nearest entries as suggestions.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import math
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.knowledge import Entry, Event, KnowledgeBase
 from bot.text import Normalizer, clean, stem, words
 
-# Where a word appears in an entry decides how strongly it speaks for that entry.
-FIELD_WEIGHTS = {"questions": 1.0, "tags": 0.8, "answer": 0.6, "sources": 0.4}
+RELATED_PREFIX = 5  # words sharing this many first letters (and most of the shorter one) are related forms
 
 
 @dataclass(frozen=True)
 class Tuning:
-    """The engine's calibrated constants (see benchmarks/evaluate.py)."""
+    """The engine's calibrated constants (calibrated with benchmarks/evaluate.py on tests/eval/questions.yaml)."""
 
-    unknown_word_weight: float = 0.9   # relative to the rarest known word
-    typo_cutoff: float = 88.0          # rapidfuzz ratio needed to correct a word to a known one
-    coverage_weight: float = 0.5
+    unknown_word_weight: float = 1.2   # relative to the rarest known word
+    typo_cutoff: float = 0.79          # OSA similarity (one edit in 5 letters, transpositions count once) to correct a word
+    related_similarity: float = 0.85   # credit for a related form ("negotiating" for "negotiations")
+    # Where a word appears in an entry decides how strongly it speaks for that entry.
+    answer_field_weight: float = 0.4
+    sources_field_weight: float = 0.2
+    coverage_weight: float = 0.3
     closeness_weight: float = 0.3
-    fuzzy_weight: float = 0.2
-    answer_threshold: float = 60.0
-    margin: float = 4.0
+    fuzzy_weight: float = 0.4
+    answer_threshold: float = 54.0
+    margin: float = 5.0
+    sure_threshold: float = 75.0      # at or above this, answer whatever the margin
     suggestion_floor: float = 25.0
     candidates: int = 12
+
+
+@dataclass(frozen=True)
+class Candidate:
+    index: int
+    coverage: float   # share of the question's information found anywhere in the entry
+    closeness: float  # weighted F1 against the entry's nearest phrasing
+    fuzzy: float      # rapidfuzz token_sort_ratio against the nearest phrasing, 0..1
 
 
 @dataclass(frozen=True)
@@ -70,25 +86,25 @@ class Engine:
     # --- index ------------------------------------------------------------------------------------
 
     def _build_index(self) -> None:
-        self._known_words: set[str] = set(self.normalizer.vocabulary_words())
+        known_words: set[str] = set(self.normalizer.vocabulary_words())
         entry_fields: list[dict[str, float]] = []
         phrasing_tokens: list[list[str]] = []
         self._phrasing_owner: list[int] = []
         self.phrasings: list[str] = []            # as written, for suggestions and autocomplete
         for index, entry in enumerate(self.entries):
             fields: dict[str, float] = {}
-            texts = {
-                "questions": entry.questions,
-                "tags": entry.tags + (entry.id.replace("-", " "),),
-                "answer": (entry.answer,),
-                "sources": entry.sources,
-            }
-            for field, items in texts.items():
+            texts = (
+                (entry.questions, 1.0),
+                (entry.tags + (entry.id.replace("-", " "),), 0.8),
+                ((entry.answer,), self.tuning.answer_field_weight),
+                (entry.sources, self.tuning.sources_field_weight),
+            )
+            for items, weight in texts:
                 for item in items:
                     raw = words(item)
-                    self._known_words.update(raw)
+                    known_words.update(raw)
                     for token in self.normalizer.tokens(raw):
-                        fields[token] = max(fields.get(token, 0.0), FIELD_WEIGHTS[field])
+                        fields[token] = max(fields.get(token, 0.0), weight)
             entry_fields.append(fields)
             for question in entry.questions:
                 phrasing_tokens.append(self.normalizer.tokens(words(question)))
@@ -101,24 +117,22 @@ class Engine:
             for token in fields:
                 document_frequency[token] += 1
         self._idf = {t: math.log((count + 1) / (df + 0.5)) for t, df in document_frequency.items()}
-        self._max_idf = math.log((count + 1) / 1.5)
+        self._unknown_weight = math.log((count + 1) / 1.5) * self.tuning.unknown_word_weight
         # token -> {entry index: field weight}; only entries sharing a word are ever scored.
         self._postings: dict[str, dict[int, float]] = defaultdict(dict)
         for index, fields in enumerate(entry_fields):
             for token, weight in fields.items():
                 self._postings[token][index] = weight
-        self._phrasing_vectors = [self._vector(tokens) for tokens in phrasing_tokens]
+        self._phrasing_sets = [frozenset(tokens) for tokens in phrasing_tokens]
         self._phrasing_text = [" ".join(tokens) for tokens in phrasing_tokens]
         self._phrasings_of: dict[int, list[int]] = defaultdict(list)
         for p, owner in enumerate(self._phrasing_owner):
             self._phrasings_of[owner].append(p)
-        self._known_list = sorted(self._known_words)
-
-    def _weight(self, token: str) -> float:
-        return self._idf.get(token, self._max_idf * self.tuning.unknown_word_weight)
-
-    def _vector(self, tokens: list[str]) -> dict[str, float]:
-        return {t: self._weight(t) for t in tokens}
+        self._known_words = frozenset(known_words)
+        # Typos are corrected only to words that carry meaning: "died" must not become "did".
+        self._known_list = sorted(w for w in known_words if stem(w) not in self.normalizer.stopwords)
+        self._tokens = sorted(self._idf)
+        self._related_cache: dict[str, dict[str, float]] = {}
 
     # --- query ------------------------------------------------------------------------------------
 
@@ -127,62 +141,101 @@ class Engine:
         corrected = []
         for word in words(clean(text)):
             if len(word) >= 4 and word not in self._known_words and stem(word) not in self._idf:
-                best = process.extractOne(word, self._known_list, scorer=fuzz.ratio, score_cutoff=self.tuning.typo_cutoff)
+                best = process.extractOne(word, self._known_list, scorer=OSA.normalized_similarity, score_cutoff=self.tuning.typo_cutoff)
                 if best:
                     word = best[0]
             corrected.append(word)
         return list(dict.fromkeys(self.normalizer.tokens(corrected)))
 
+    def related(self, token: str) -> dict[str, float]:
+        """Index tokens that stand for `token`: itself, and its other forms, with how closely (0..1)."""
+        cached = self._related_cache.get(token)
+        if cached is not None:
+            return cached
+        found = {token: 1.0} if token in self._idf else {}
+        if len(token) >= RELATED_PREFIX:
+            low = bisect.bisect_left(self._tokens, token[:RELATED_PREFIX])
+            for other in self._tokens[low:]:
+                if not other.startswith(token[:RELATED_PREFIX]):
+                    break
+                shared = len(os.path.commonprefix((token, other)))
+                if other != token and shared >= 0.75 * min(len(token), len(other)):
+                    found[other] = self.tuning.related_similarity
+        if len(self._related_cache) < 50_000:  # bounded: arbitrary user text must not grow it forever
+            self._related_cache[token] = found
+        return found
+
     def answer(self, question: str) -> Result:
         """The best entry for `question`, or a decline with up to three suggestions."""
-        tokens = self.query_tokens(question)
-        ranked = self._rank(tokens)
+        ranked = self._rank(self.query_tokens(question))
         cleaned = clean(question)
         if not ranked:
             return Result(cleaned, False, 0.0, None, ())
         best_index, best = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        confident = best >= self.tuning.answer_threshold and best - runner_up >= self.tuning.margin
+        t = self.tuning
+        confident = best >= t.sure_threshold or (best >= t.answer_threshold and best - runner_up >= t.margin)
         if confident:
             return Result(cleaned, True, round(best, 1), self.entries[best_index], ())
         suggestions = tuple(
             Suggestion(self.entries[i].id, self.entries[i].questions[0], round(score, 1))
             for i, score in ranked[:3]
-            if score >= self.tuning.suggestion_floor
+            if score >= t.suggestion_floor
         )
         return Result(cleaned, False, round(best, 1), None, suggestions)
 
     def _rank(self, tokens: list[str]) -> list[tuple[int, float]]:
-        if not tokens:
-            return []
-        weights = {t: self._weight(t) for t in tokens}
-        total = sum(weights.values())
-        coverage: dict[int, float] = defaultdict(float)
-        for token, weight in weights.items():
-            for index, field_weight in self._postings.get(token, {}).items():
-                coverage[index] += weight * field_weight / total
-        if not coverage:
-            return []
-        candidates = sorted(coverage, key=coverage.__getitem__, reverse=True)[: self.tuning.candidates]
-        query_norm = math.sqrt(sum(w * w for w in weights.values()))
-        query_text = " ".join(tokens)
+        """Candidate entries with their 0-100 scores, best first."""
         t = self.tuning
-        scored = []
-        for index in candidates:
-            closeness = 0.0
-            phrasing_ids = self._phrasings_of[index]
-            for p in phrasing_ids:
-                vector = self._phrasing_vectors[p]
-                dot = sum(w * vector[tok] for tok, w in weights.items() if tok in vector)
-                if dot:
-                    norm = math.sqrt(sum(w * w for w in vector.values()))
-                    closeness = max(closeness, dot / (query_norm * norm))
-            fuzzy = process.extractOne(query_text, [self._phrasing_text[p] for p in phrasing_ids], scorer=fuzz.token_sort_ratio)
-            fuzzy_score = fuzzy[1] / 100 if fuzzy else 0.0
-            score = 100 * (t.coverage_weight * coverage[index] + t.closeness_weight * closeness + t.fuzzy_weight * fuzzy_score)
-            scored.append((index, score))
+        scored = [
+            (c.index, min(100.0, 100 * (t.coverage_weight * c.coverage + t.closeness_weight * c.closeness + t.fuzzy_weight * c.fuzzy)))
+            for c in self.candidates(tokens)
+        ]
         scored.sort(key=lambda pair: pair[1], reverse=True)
         return scored
+
+    def candidates(self, tokens: list[str]) -> list[Candidate]:
+        """The entries that share words with the question, with the three 0..1 measures of fit."""
+        if not tokens:
+            return []
+        matches = {q: self.related(q) for q in tokens}
+        weights = {q: max((self._idf[k] for k in m), default=self._unknown_weight) for q, m in matches.items()}
+        total = sum(weights.values())
+        # coverage: the share of the question's weight that each entry's text accounts for
+        coverage: dict[int, float] = defaultdict(float)
+        for q, related in matches.items():
+            credit: dict[int, float] = {}
+            for token, similarity in related.items():
+                for index, field_weight in self._postings[token].items():
+                    credit[index] = max(credit.get(index, 0.0), similarity * field_weight)
+            for index, value in credit.items():
+                coverage[index] += weights[q] * value / total
+        query_text = " ".join(tokens)
+        found = []
+        for index in heapq.nlargest(self.tuning.candidates, coverage, key=coverage.__getitem__):
+            phrasing_ids = self._phrasings_of[index]
+            closeness = max(self._phrasing_fit(matches, weights, total, self._phrasing_sets[p]) for p in phrasing_ids)
+            fuzzy = process.extractOne(query_text, [self._phrasing_text[p] for p in phrasing_ids], scorer=fuzz.token_sort_ratio)
+            found.append(Candidate(index, coverage[index], closeness, fuzzy[1] / 100 if fuzzy else 0.0))
+        return found
+
+    def _phrasing_fit(self, matches: dict[str, dict[str, float]], weights: dict[str, float], total: float, phrasing: frozenset[str]) -> float:
+        """F1 of weighted recall (question words the phrasing has) and precision (phrasing words asked about)."""
+        recalled = 0.0
+        hit: set[str] = set()
+        for q, related in matches.items():
+            best = 0.0
+            for token, similarity in related.items():
+                if token in phrasing and similarity > best:
+                    best = similarity
+                    hit.add(token)
+            recalled += weights[q] * best
+        if not recalled:
+            return 0.0
+        recall = recalled / total
+        phrasing_weight = sum(self._idf[k] for k in phrasing)
+        precision = sum(self._idf[k] for k in hit) / phrasing_weight if phrasing_weight else 0.0
+        return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
     # --- autocomplete ----------------------------------------------------------------------------
 

@@ -111,10 +111,12 @@ class ShardedAssessmentBot(AssessmentBot, commands.AutoShardedBot):
     """The same bot, run as the shards SHARD_COUNT and SHARD_IDS name."""
 
 
-def create_bot(settings: Settings, knowledge: KnowledgeBase) -> AssessmentBot:
+def create_bot(settings: Settings, knowledge: KnowledgeBase, **options) -> AssessmentBot:
+    """The bot for these settings: sharded when SHARD_COUNT is set. `options` go to discord.py's client."""
     if settings.shard_count:
-        return ShardedAssessmentBot(settings, knowledge, shard_count=settings.shard_count, shard_ids=list(settings.shard_ids or ()) or None)
-    return AssessmentBot(settings, knowledge)
+        shard_ids = list(settings.shard_ids) if settings.shard_ids else None
+        return ShardedAssessmentBot(settings, knowledge, shard_count=settings.shard_count, shard_ids=shard_ids, **options)
+    return AssessmentBot(settings, knowledge, **options)
 
 
 def _user_id(source: discord.Message | discord.Interaction) -> int:

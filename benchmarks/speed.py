@@ -1,0 +1,138 @@
+"""Speed figures: per-question latency on the real knowledge base, a synthetic 10,000-entry knowledge
+base (60,000 phrasings) loaded from YAML, and the command line's cold start.
+
+    python benchmarks/speed.py [--entries 10000] [--runs 5]
+
+Prints figures; asserts nothing. Timings are wall-clock on whatever machine runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from bot.evaluation import load_questions
+from bot.knowledge import load_knowledge
+from bot.matching import Engine
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL_DIR = ROOT / "tests" / "eval"
+ENTRIES_PER_FILE = 1000
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def time_questions(engine: Engine, questions: list[str], repeat: int) -> list[float]:
+    timings = []
+    for _ in range(repeat):
+        for question in questions:
+            start = time.perf_counter()
+            engine.answer(question)
+            timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def report(label: str, timings: list[float]) -> None:
+    print(f"{label}: median {statistics.median(timings):.3f} ms, p99 {percentile(timings, 0.99):.3f} ms, max {max(timings):.3f} ms over {len(timings)} questions")
+
+
+def eval_questions() -> list[str]:
+    return [item.question for name in ("questions.yaml", "heldout.yaml") for item in load_questions(EVAL_DIR / name)]
+
+
+def real_knowledge_base() -> None:
+    start = time.perf_counter()
+    engine = Engine(load_knowledge(ROOT / "knowledge"))
+    print(f"real knowledge base: {len(engine.entries)} entries, {len(engine.phrasings)} phrasings, loaded and indexed in {(time.perf_counter() - start) * 1000:.0f} ms")
+    questions = eval_questions()
+    time_questions(engine, questions, 1)  # warm the caches a long-running bot would have
+    report("real knowledge base, per question", time_questions(engine, questions, 5))
+
+
+def write_synthetic(directory: Path, entries: int, rng: random.Random) -> None:
+    """`entries` entries of 6 phrasings each, in files of 1,000 entries, each with its own source text."""
+    article = (ROOT / "knowledge" / "sources" / "herbst-2025-05.txt").read_text(encoding="utf-8")
+    real_words = sorted({w.strip(".,“”’—").lower() for w in article.split() if w.isalpha() and len(w) > 3})
+    invented = ["".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4))) for _ in range(6000)]
+    lexicon = real_words + invented
+    (directory / "sources").mkdir()
+    for file_number in range(0, entries, ENTRIES_PER_FILE):
+        sentences, items = [], []
+        for n in range(file_number, min(entries, file_number + ENTRIES_PER_FILE)):
+            sentence = " ".join(rng.choices(lexicon, k=12)) + "."
+            sentences.append(sentence)
+            items.append({
+                "id": f"entry-{n}",
+                "questions": [" ".join(rng.choices(lexicon, k=rng.randint(4, 9))) + "?" for _ in range(6)],
+                "answer": " ".join(rng.choices(lexicon, k=30)) + ".",
+                "sources": [sentence],
+                "tags": [rng.choice(invented)],
+            })
+        slug = f"synthetic-{file_number // ENTRIES_PER_FILE}"
+        (directory / "sources" / f"{slug}.txt").write_text(" ".join(sentences), encoding="utf-8")
+        document = {
+            "assessment": {
+                "id": slug, "title": slug, "author": "Bench Mark", "publisher": "Benchmarks",
+                "published": {"date": "2025-06-01", "precision": "day"}, "source": f"sources/{slug}.txt",
+            },
+            "entries": items,
+            "timeline": [],
+        }
+        (directory / f"{slug}.yaml").write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def synthetic_knowledge_base(entries: int) -> None:
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        write_synthetic(directory, entries, rng)
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        start = time.perf_counter()
+        knowledge = load_knowledge(directory)
+        loaded = time.perf_counter()
+        engine = Engine(knowledge)
+        indexed = time.perf_counter()
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(
+            f"synthetic knowledge base: {len(engine.entries)} entries, {len(engine.phrasings)} phrasings; "
+            f"load {loaded - start:.2f} s + index {indexed - loaded:.2f} s = {indexed - start:.2f} s; "
+            f"peak resident memory {rss_after / 1024:.0f} MiB (+{(rss_after - rss_before) / 1024:.0f} MiB for it)"
+        )
+        questions = eval_questions()[:200]
+        questions += [rng.choice(engine.phrasings) for _ in range(100)]  # questions that hit it squarely
+        report("synthetic knowledge base, per question", time_questions(engine, questions, 1))
+
+
+def cold_start(runs: int) -> None:
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "bot", "ask", "who wrote this?"], check=True, capture_output=True, cwd="/")
+        timings.append(time.perf_counter() - start)
+    print(f"cold start, python -m bot ask: median {statistics.median(timings):.2f} s, max {max(timings):.2f} s over {runs} runs")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    real_knowledge_base()
+    cold_start(args.runs)
+    synthetic_knowledge_base(args.entries)
+
+
+if __name__ == "__main__":
+    main()
