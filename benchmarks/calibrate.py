@@ -20,7 +20,8 @@ from bot.knowledge import load_knowledge
 from bot.matching import Engine, Tuning
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
-MIN_DECLINES, MAX_WRONG = 0.95, 0.02
+# Stricter than the product's targets (95% declines, 2% wrong), to leave headroom for unseen questions.
+MIN_DECLINES, MAX_WRONG = 0.97, 0.015
 
 
 def features(engine: Engine, items):

@@ -4,10 +4,12 @@ Scoring has three parts, each in 0..1:
 - coverage: how much of the question's information (words weighted by rarity across entries) the
   entry's text contains. Words the knowledge base has never seen count against every entry, so
   "how many soldiers died" does not match an entry just because it mentions "Russia".
-- closeness: the IDF-weighted cosine between the question and the entry's nearest phrasing.
-- fuzzy: rapidfuzz's token_sort_ratio against the entry's phrasings, for word order and leftover typos.
-The engine answers only when the best entry clears a threshold and leads the runner-up by a margin;
-otherwise it declines and offers the nearest entries as suggestions.
+- closeness: the weighted F1 of the question against the entry's nearest phrasing (words it
+  shares over words asked, and over the phrasing's words).
+- fuzzy: rapidfuzz's QRatio against the entry's phrasings (normalised words), for leftover typos.
+The engine answers only when the best entry clears a threshold and leads the runner-up by a margin
+(or scores so high that no margin is needed); otherwise it declines and offers the nearest entries
+as suggestions. The constants live in `Tuning`, calibrated by benchmarks/calibrate.py.
 """
 
 from __future__ import annotations
@@ -31,20 +33,20 @@ RELATED_PREFIX = 5  # words sharing this many first letters (and most of the sho
 
 @dataclass(frozen=True)
 class Tuning:
-    """The engine's calibrated constants (calibrated with benchmarks/evaluate.py on tests/eval/questions.yaml)."""
+    """The engine's constants, calibrated by benchmarks/calibrate.py on tests/eval/questions.yaml."""
 
     unknown_word_weight: float = 1.2   # relative to the rarest known word
     typo_cutoff: float = 0.79          # OSA similarity (one edit in 5 letters, transpositions count once) to correct a word
-    related_similarity: float = 0.85   # credit for a related form ("negotiating" for "negotiations")
+    related_similarity: float = 0.7    # credit for a related form ("negotiating" for "negotiations")
     # Where a word appears in an entry decides how strongly it speaks for that entry.
     answer_field_weight: float = 0.4
     sources_field_weight: float = 0.2
     coverage_weight: float = 0.3
-    closeness_weight: float = 0.3
-    fuzzy_weight: float = 0.4
+    closeness_weight: float = 0.4
+    fuzzy_weight: float = 0.3
     answer_threshold: float = 54.0
-    margin: float = 5.0
-    sure_threshold: float = 75.0      # at or above this, answer whatever the margin
+    margin: float = 8.0
+    sure_threshold: float = 90.0       # at or above this, answer whatever the margin
     suggestion_floor: float = 25.0
     candidates: int = 12
 
@@ -54,7 +56,7 @@ class Candidate:
     index: int
     coverage: float   # share of the question's information found anywhere in the entry
     closeness: float  # weighted F1 against the entry's nearest phrasing
-    fuzzy: float      # rapidfuzz token_sort_ratio against the nearest phrasing, 0..1
+    fuzzy: float      # rapidfuzz QRatio against the nearest phrasing, 0..1
 
 
 @dataclass(frozen=True)
@@ -215,7 +217,7 @@ class Engine:
         for index in heapq.nlargest(self.tuning.candidates, coverage, key=coverage.__getitem__):
             phrasing_ids = self._phrasings_of[index]
             closeness = max(self._phrasing_fit(matches, weights, total, self._phrasing_sets[p]) for p in phrasing_ids)
-            fuzzy = process.extractOne(query_text, [self._phrasing_text[p] for p in phrasing_ids], scorer=fuzz.token_sort_ratio)
+            fuzzy = process.extractOne(query_text, [self._phrasing_text[p] for p in phrasing_ids], scorer=fuzz.QRatio)
             found.append(Candidate(index, coverage[index], closeness, fuzzy[1] / 100 if fuzzy else 0.0))
         return found
 

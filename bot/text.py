@@ -21,7 +21,7 @@ _DISCORD_MARKUP = re.compile(
     r"|<@[!&]?\d+>|<#\d+>"   # user, role and channel mentions
     r"|</[^:>]+:\d+>"        # slash-command mentions
     r"|<t:-?\d+(?::\w)?>"    # timestamps
-    r"|@(?:everyone|here)\b"
+    r"|@[\w-]+"                # @everyone, @here, and names typed as plain text ("@assessment-bot")
     r"|https?://\S+"
 )
 _APOSTROPHES = re.compile(r"(?<=\w)['’ʼ`](?=\w)")

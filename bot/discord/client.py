@@ -81,7 +81,8 @@ class AssessmentBot(commands.Bot):
     async def sync_commands(self) -> None:
         """Register the commands with Discord only when they changed since the last registration.
 
-        Discord rate-limits registration, so a restart with the same commands sends nothing.
+        Discord rate-limits registration, so a restart with the same commands sends nothing. A refused
+        registration is logged, not raised: the bot serves on with the commands Discord already has.
         """
         guild = discord.Object(id=self.settings.dev_guild_id) if self.settings.dev_guild_id else None
         if guild:
@@ -95,7 +96,16 @@ class AssessmentBot(commands.Bot):
         if state.get(key) == digest:
             log.info("Slash commands unchanged (%s); not registering again", scope)
             return
-        synced = await self.tree.sync(guild=guild)
+        try:
+            synced = await self.tree.sync(guild=guild)
+        except discord.HTTPException as error:
+            # Mentions, DMs and commands registered earlier work without this registration, so a
+            # refusal must not stop the bot; nothing is recorded, so the next start tries again.
+            hint = ""
+            if guild:
+                hint = " Check DEV_GUILD_ID and that the bot was invited there with the applications.commands scope."
+            log.error("Could not register the slash commands (%s): %s %s.%s", scope, error.status, error.text, hint)
+            return
         log.info("Registered %d slash commands (%s)", len(synced), scope)
         state[key] = digest
         _write_json(state_file, state)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import TYPE_CHECKING
 
 import discord
@@ -23,7 +24,8 @@ CHOICE_LIMIT = 100  # Discord's limit on an autocomplete choice's name and value
 
 
 def cooldown_message(retry_after: float) -> str:
-    return f"You're asking quickly: please wait {retry_after:.0f} s before the next question."
+    """The notice for a user on cooldown; the wait is rounded up, so it never says "wait 0 s"."""
+    return f"You're asking quickly: please wait {math.ceil(retry_after)} s before the next question."
 
 
 class QuestionsCog(commands.Cog):
@@ -57,11 +59,13 @@ class QuestionsCog(commands.Cog):
         if not (direct or mentioned or listening):
             return
         result = self.bot.engine.answer(message.content)
-        if not (direct or mentioned) and not result.matched:
+        addressed = direct or mentioned
+        if not addressed and not result.matched:
             return  # listen channels: answer what we can, stay quiet otherwise
         retry_after = self.bot.retry_after(message)
         if retry_after:
-            await self._tell_privately(message.author, cooldown_message(retry_after))
+            if addressed:  # a listen-channel message never asked the bot anything: no notice for it
+                await self._tell_privately(message.author, cooldown_message(retry_after))
             return
         if not result.question:
             card = render_help()  # a bare mention: say how to ask
