@@ -12,7 +12,7 @@ from typing import TextIO
 from bot.config import ConfigError, Settings, load_settings
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.matching import Engine, Result
-from bot.render import render_answer
+from bot.render import date_label, render_answer
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -146,7 +146,7 @@ def timeline(knowledge: KnowledgeBase, actor: str | None, as_json: bool) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     for event in events:
-        print(f"{event.date.isoformat()}  {event.when:<16} {event.event}  [{', '.join(event.actors)}]")
+        print(f"{date_label(event.date, event.precision)} · “{event.when}”\n    {event.event} [{', '.join(event.actors)}]")
     return 0
 
 

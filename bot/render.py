@@ -5,6 +5,7 @@ One function per kind of reply renders it for every channel: slash commands, men
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from bot.knowledge import Assessment, Event, KnowledgeBase
@@ -104,8 +105,22 @@ def render_entry(entry_id: str, knowledge: KnowledgeBase) -> Card | None:
     )
 
 
+def date_label(date: dt.date, precision: str) -> str:
+    """A date as precisely as the article states it: "Feb 28, 2025", "mid Mar 2025", "2022"."""
+    if precision == "year":
+        return str(date.year)
+    if precision == "month":
+        return date.strftime("%b %Y")
+    if precision == "part-of-month":
+        part = "early" if date.day <= 10 else "mid" if date.day <= 20 else "late"
+        return f"{part} {date.strftime('%b %Y')}"
+    if precision == "week":
+        return f"week of {date.strftime('%b')} {date.day}, {date.year}"
+    return f"{date.strftime('%b')} {date.day}, {date.year}"
+
+
 def event_line(event: Event) -> str:
-    return f"**{event.date.isoformat()}** ({event.when}): {event.event}"
+    return f"**{date_label(event.date, event.precision)}** (“{event.when}”): {event.event}"
 
 
 def render_timeline(knowledge: KnowledgeBase, actor: str | None = None) -> list[Card]:
@@ -134,7 +149,7 @@ def render_timeline(knowledge: KnowledgeBase, actor: str | None = None) -> list[
 
 def render_event(event: Event, knowledge: KnowledgeBase) -> Card:
     return Card(
-        title=f"{event.date.isoformat()} ({event.when})",
+        title=f"{date_label(event.date, event.precision)} (“{event.when}”)",
         description=event.event,
         fields=(
             ("Who", ", ".join(event.actors)),
@@ -151,7 +166,7 @@ def render_about(knowledge: KnowledgeBase) -> Card:
     for a in knowledge.assessments:
         number = f"No. {a.number} · " if a.number else ""
         role = f" ({a.author_role})" if a.author_role else ""
-        published = f"{a.published.date.isoformat()} (precision: {a.published.precision})"
+        published = date_label(a.published.date, a.published.precision)
         fields.append((clip(a.title, FIELD_NAME_LIMIT), f"{number}{a.author}{role}\n{a.publisher}\nPublished: {published}"))
     return Card(
         title="What I know",
