@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.knowledge import Entry, Event, KnowledgeBase
-from bot.text import Normalizer, clean, stem, words
+from bot.text import QUESTION_WORDS, Normalizer, clean, stem, words
 
 RELATED_PREFIX = 5  # words sharing this many first letters (and most of the shorter one) are related forms
 
@@ -93,11 +93,12 @@ class Engine:
         phrasing_tokens: list[list[str]] = []
         self._phrasing_owner: list[int] = []
         self.phrasings: list[str] = []            # as written, for suggestions and autocomplete
+        events_by_entry = _dates_of_entries(self.knowledge)
         for index, entry in enumerate(self.entries):
             fields: dict[str, float] = {}
             texts = (
                 (entry.questions, 1.0),
-                (entry.tags + (entry.id.replace("-", " "),), 0.8),
+                (entry.tags + (entry.id.replace("-", " "),) + events_by_entry[entry.id], 0.8),
                 ((entry.answer,), self.tuning.answer_field_weight),
                 (entry.sources, self.tuning.sources_field_weight),
             )
@@ -169,7 +170,8 @@ class Engine:
 
     def answer(self, question: str) -> Result:
         """The best entry for `question`, or a decline with up to three suggestions."""
-        ranked = self._rank(self.query_tokens(question))
+        tokens = self.query_tokens(question)
+        ranked = self._rank(tokens) if not set(tokens) <= QUESTION_WORDS else []
         cleaned = clean(question)
         if not ranked:
             return Result(cleaned, False, 0.0, None, ())
@@ -259,6 +261,31 @@ class Engine:
             if len(out) == limit:
                 break
         return out
+
+
+def _dates_of_entries(knowledge: KnowledgeBase) -> dict[str, tuple[str, ...]]:
+    """For each entry, the dates of the timeline events that rest on the same sentences of the article.
+
+    So "what happened on April 30" finds the minerals deal although no phrasing of it names the date.
+    """
+    dates: dict[str, tuple[str, ...]] = {}
+    for assessment in knowledge.assessments:
+        for entry in assessment.entries:
+            found: list[str] = []
+            for event in assessment.timeline:
+                if any(a in b or b in a for a in entry.sources for b in event.sources):
+                    found += [event.when, _date_words(event)]
+            dates[entry.id] = tuple(found)
+    return dates
+
+
+def _date_words(event: Event) -> str:
+    month = event.date.strftime("%B")
+    if event.precision == "day":
+        return f"{month} {event.date.day} {event.date.year}"
+    if event.precision in ("week", "part-of-month", "month"):
+        return f"{month} {event.date.year}"
+    return str(event.date.year)
 
 
 def _autocomplete_key(text: str) -> str:

@@ -56,6 +56,11 @@ def stem(word: str) -> str:
     return word
 
 
+# Words that ask but do not say what about: a question made of these alone ("who are you?") is not
+# about the article, however well "who" matches "who wrote it".
+QUESTION_WORDS = frozenset(stem(w) for w in ("who", "whom", "whose", "what", "when", "where", "why", "how", "which"))
+
+
 class Normalizer:
     """Maps text to stemmed tokens, with the vocabulary's synonyms folded onto canonical tokens."""
 
