@@ -28,6 +28,7 @@ from rapidfuzz.distance import OSA
 from bot.knowledge import Entry, Event, KnowledgeBase
 from bot.text import QUESTION_WORDS, Normalizer, clean, stem, words
 
+LONG_WORD = 6  # letters from which a typo of a filler word is corrected (and then dropped)
 RELATED_PREFIX = 5  # words sharing this many first letters (and most of the shorter one) are related forms
 
 
@@ -132,8 +133,11 @@ class Engine:
         for p, owner in enumerate(self._phrasing_owner):
             self._phrasings_of[owner].append(p)
         self._known_words = frozenset(known_words)
-        # Typos are corrected only to words that carry meaning: "died" must not become "did".
-        self._known_list = sorted(w for w in known_words if stem(w) not in self.normalizer.stopwords)
+        # Typos are corrected to words that carry meaning, and to filler words only when long enough
+        # to be sure: "artcle" is "article", but "died" must not become "did".
+        self._known_list = sorted(
+            w for w in known_words if stem(w) not in self.normalizer.stopwords or len(w) >= LONG_WORD
+        )
         self._tokens = sorted(self._idf)
         self._related_cache: dict[str, dict[str, float]] = {}
 
@@ -145,7 +149,7 @@ class Engine:
         for word in words(clean(text)):
             if len(word) >= 4 and word not in self._known_words and stem(word) not in self._idf:
                 best = process.extractOne(word, self._known_list, scorer=OSA.normalized_similarity, score_cutoff=self.tuning.typo_cutoff)
-                if best:
+                if best and (len(word) >= LONG_WORD or stem(best[0]) not in self.normalizer.stopwords):
                     word = best[0]
             corrected.append(word)
         return list(dict.fromkeys(self.normalizer.tokens(corrected)))
