@@ -52,6 +52,29 @@ def eval_questions() -> list[str]:
     return [item.question for name in ("questions.yaml", "heldout.yaml") for item in load_questions(EVAL_DIR / name)]
 
 
+HOSTILE = {
+    "empty": "",
+    "4,000 characters": "why did putin " * 285,
+    "4,000 random words": " ".join(random.Random(1).choice(["zq", "xkcd", "ukraine", "lorem", "ipsum", "sanctions"]) for _ in range(700))[:4000],
+    "only emoji": "🙂🔥🇺🇦" * 300,
+    "only a mention": "<@123456789012345678>",
+    "control characters": "\x00\x07\x1b[31m who wrote this \u200b\u202e",
+    "right-to-left": "مرحبا من كتب هذا المقال؟ ‏שלום",
+    "code block": "```py\nimport os; os.system('rm -rf /')\n```",
+}
+
+
+def hostile_inputs(engine: Engine) -> None:
+    worst = 0.0
+    for label, text in HOSTILE.items():
+        start = time.perf_counter()
+        result = engine.answer(text)
+        elapsed = (time.perf_counter() - start) * 1000
+        worst = max(worst, elapsed)
+        print(f"  {label:<20} {elapsed:7.3f} ms  {'answered ' + result.entry.id if result.entry else 'declined'}")
+    print(f"hostile inputs: worst {worst:.3f} ms")
+
+
 def real_knowledge_base() -> None:
     start = time.perf_counter()
     engine = Engine(load_knowledge(ROOT / "knowledge"))
@@ -59,6 +82,7 @@ def real_knowledge_base() -> None:
     questions = eval_questions()
     time_questions(engine, questions, 1)  # warm the caches a long-running bot would have
     report("real knowledge base, per question", time_questions(engine, questions, 5))
+    hostile_inputs(engine)
 
 
 def write_synthetic(directory: Path, entries: int, rng: random.Random) -> None:
