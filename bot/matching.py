@@ -28,6 +28,7 @@ from rapidfuzz.distance import OSA
 from bot.knowledge import Entry, Event, KnowledgeBase
 from bot.text import QUESTION_WORDS, Normalizer, clean, stem, words
 
+CACHE_LIMIT = 50_000  # per-word caches stop growing here: arbitrary user text must not grow them forever
 LONG_WORD = 6  # letters from which a typo of a filler word is corrected (and then dropped)
 RELATED_PREFIX = 5  # words sharing this many first letters (and most of the shorter one) are related forms
 
@@ -140,19 +141,24 @@ class Engine:
         )
         self._tokens = sorted(self._idf)
         self._related_cache: dict[str, dict[str, float]] = {}
+        self._corrections: dict[str, str] = {}
 
     # --- query ------------------------------------------------------------------------------------
 
     def query_tokens(self, text: str) -> list[str]:
         """Question words, typos corrected against the words the knowledge base knows."""
-        corrected = []
-        for word in words(clean(text)):
-            if len(word) >= 4 and word not in self._known_words and stem(word) not in self._idf:
-                best = process.extractOne(word, self._known_list, scorer=OSA.normalized_similarity, score_cutoff=self.tuning.typo_cutoff)
-                if best and (len(word) >= LONG_WORD or stem(best[0]) not in self.normalizer.stopwords):
-                    word = best[0]
-            corrected.append(word)
-        return list(dict.fromkeys(self.normalizer.tokens(corrected)))
+        return list(dict.fromkeys(self.normalizer.tokens(self._correct(word) for word in words(clean(text)))))
+
+    def _correct(self, word: str) -> str:
+        if len(word) < 4 or word in self._known_words or stem(word) in self._idf:
+            return word
+        cached = self._corrections.get(word)
+        if cached is None:
+            best = process.extractOne(word, self._known_list, scorer=OSA.normalized_similarity, score_cutoff=self.tuning.typo_cutoff)
+            cached = best[0] if best and (len(word) >= LONG_WORD or stem(best[0]) not in self.normalizer.stopwords) else word
+            if len(self._corrections) < CACHE_LIMIT:
+                self._corrections[word] = cached
+        return cached
 
     def related(self, token: str) -> dict[str, float]:
         """Index tokens that stand for `token`: itself, and its other forms, with how closely (0..1)."""
@@ -168,7 +174,7 @@ class Engine:
                 shared = len(os.path.commonprefix((token, other)))
                 if other != token and shared >= 0.75 * min(len(token), len(other)):
                     found[other] = self.tuning.related_similarity
-        if len(self._related_cache) < 50_000:  # bounded: arbitrary user text must not grow it forever
+        if len(self._related_cache) < CACHE_LIMIT:
             self._related_cache[token] = found
         return found
 
