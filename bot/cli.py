@@ -40,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
 
-    report = commands.add_parser("report", help="the most frequent unanswered questions and the answers with the most 👎")
+    report = commands.add_parser(
+        "report", help="the most frequent unanswered and low-confidence questions, and the answers with the most 👎"
+    )
     report.add_argument("--limit", type=int, default=20, help="how many of each to list (default 20)")
     return parser
 
@@ -172,7 +174,7 @@ def report(settings: Settings, limit: int) -> int:
         if not records.healthy:
             print(f"Cannot read the records database {records.path}: {records.problem}", file=sys.stderr)
             return EXIT_PROBLEMS
-        print(format_report(records.unanswered(limit), records.votes(limit)))
+        print(format_report(records.unanswered(limit), records.votes(limit), records.low_confidence(limit)))
     return 0
 
 

@@ -16,6 +16,9 @@ from dotenv import dotenv_values
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 DEFAULT_API_BASE = "https://discord.com/api/v10"
+# discord.py appends routes to this base, so it must end at the versioned API root.
+_API_BASE_SHAPE = re.compile(r"^https?://[^/\s]+(/[^\s]*)?/api/v\d+$")
+_GATEWAY_SHAPE = re.compile(r"^wss?://[^/\s]+(/[^\s]*)?$")
 # Three dot-separated base64url parts: the shape of every bot token Discord issues.
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
 
@@ -57,6 +60,7 @@ class Settings:
     database_path: Path = PROJECT_ROOT / "assessment-bot.sqlite3"
     retention_days: int = 90
     admin_user_ids: frozenset[int] = frozenset()
+    knowledge_poll_seconds: float = 5.0  # 0: never look at the knowledge files on its own; /reload still works
 
     def require_token(self) -> str:
         """The token for `run`, or a ConfigError that says where to put it."""
@@ -96,15 +100,26 @@ def load_settings(environ: Mapping[str, str] | None = None, env_files: Sequence[
         dev_guild_id=read.optional_int("DEV_GUILD_ID"),
         cooldown_rate=read.int("COOLDOWN_RATE", 5, minimum=1),
         cooldown_seconds=read.float("COOLDOWN_SECONDS", 30.0, minimum=0.0),
-        api_base=(values.get("DISCORD_API_BASE") or DEFAULT_API_BASE).rstrip("/"),
-        gateway_url=values.get("DISCORD_GATEWAY_URL") or None,
+        api_base=(read.text("DISCORD_API_BASE") or DEFAULT_API_BASE).rstrip("/"),
+        gateway_url=read.text("DISCORD_GATEWAY_URL") or None,
         shard_count=read.optional_int("SHARD_COUNT", minimum=1),
         shard_ids=tuple(read.ids("SHARD_IDS")) or None,
         log_level=read.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
         database_path=Path(values.get("DATABASE_PATH") or Settings.database_path).expanduser(),
         retention_days=read.int("RETENTION_DAYS", 90, minimum=1),
         admin_user_ids=frozenset(read.ids("ADMIN_USER_IDS")),
+        knowledge_poll_seconds=read.float("KNOWLEDGE_POLL_SECONDS", 5.0, minimum=0.0),
     )
+    if not _API_BASE_SHAPE.match(settings.api_base):
+        read.errors.append(
+            f"DISCORD_API_BASE={settings.api_base!r} must be an http(s) URL ending in /api/v<version>, "
+            f"such as {DEFAULT_API_BASE}."
+        )
+    if settings.gateway_url and not _GATEWAY_SHAPE.match(settings.gateway_url):
+        read.errors.append(
+            f"DISCORD_GATEWAY_URL={settings.gateway_url!r} must be a ws:// or wss:// URL, such as "
+            "wss://gateway.discord.gg; leave it empty for Discord's own."
+        )
     if read.errors:
         raise ConfigError("\n".join(read.errors))
     if settings.shard_ids and settings.shard_count is None:
@@ -123,6 +138,9 @@ class _Reader:
 
     def _raw(self, name: str) -> str:
         return (self.values.get(name) or "").strip()
+
+    def text(self, name: str) -> str:
+        return self._raw(name)
 
     def optional_int(self, name: str, minimum: int = 0) -> int | None:
         raw = self._raw(name)

@@ -42,3 +42,33 @@ def test_missing_token_says_where_to_put_it() -> None:
 def test_shard_ids_need_a_shard_count() -> None:
     with pytest.raises(ConfigError, match="SHARD_COUNT"):
         load_settings({"SHARD_IDS": "0,1"}, env_files=())
+
+
+def test_knowledge_poll_seconds_defaults_to_five_and_zero_disables() -> None:
+    assert load_settings({}, env_files=()).knowledge_poll_seconds == 5.0
+    assert load_settings({"KNOWLEDGE_POLL_SECONDS": "0"}, env_files=()).knowledge_poll_seconds == 0.0
+    with pytest.raises(ConfigError, match="KNOWLEDGE_POLL_SECONDS"):
+        load_settings({"KNOWLEDGE_POLL_SECONDS": "soon"}, env_files=())
+
+
+@pytest.mark.parametrize("base", [
+    "https://discord.com/api/v10", "https://discord.com/api/v10/", "http://127.0.0.1:8080/api/v10",
+    "https://proxy.example.org/discord/api/v9",
+])
+def test_api_base_accepts_versioned_api_roots(base: str) -> None:
+    assert load_settings({"DISCORD_API_BASE": base}, env_files=()).api_base == base.rstrip("/")
+
+
+@pytest.mark.parametrize("base", [
+    "discord.com/api/v10", "https://discord.com", "https://discord.com/api", "ftp://discord.com/api/v10",
+    "https://discord.com/api/v10/channels", "https://discord.com/api/vten",
+])
+def test_api_base_that_discord_py_cannot_use_is_refused_clearly(base: str) -> None:
+    with pytest.raises(ConfigError, match=r"DISCORD_API_BASE=.*must be an http\(s\) URL ending in /api/v<version>"):
+        load_settings({"DISCORD_API_BASE": base}, env_files=())
+
+
+def test_gateway_url_must_be_a_websocket_url() -> None:
+    assert load_settings({"DISCORD_GATEWAY_URL": "ws://127.0.0.1:9/"}, env_files=()).gateway_url == "ws://127.0.0.1:9/"
+    with pytest.raises(ConfigError, match="DISCORD_GATEWAY_URL"):
+        load_settings({"DISCORD_GATEWAY_URL": "https://gateway.discord.gg"}, env_files=())

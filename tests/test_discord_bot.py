@@ -24,6 +24,7 @@ import pytest_asyncio
 from bot.config import Settings
 from bot.discord.client import AssessmentBot, create_bot
 from bot.discord.cogs.questions import cooldown_message
+from bot.discord.replies import FAILED
 from bot.discord.runner import EXIT_CONFIG, _serve
 from bot.discord.views import BUTTON_LABEL_LIMIT, SuggestionButton, TimelinePageButton
 from bot.knowledge import KnowledgeBase
@@ -72,6 +73,7 @@ def settings(stub: DiscordStub, tmp_path: Path) -> Settings:
     return Settings(
         knowledge_dir=KNOWLEDGE_DIR, api_base=stub.api_base, gateway_url=stub.gateway_url,
         database_path=tmp_path / "bot.sqlite3", cooldown_rate=1000, cooldown_seconds=60.0,
+        knowledge_poll_seconds=0,  # others may edit the shipped knowledge meanwhile; reload tests use copies
     )
 
 
@@ -183,7 +185,7 @@ async def test_commands_are_registered_once_across_restarts(
         pass
     [put] = stub.requests_to("PUT", GLOBAL_COMMANDS)
     assert put.status == 200 and not stub.requests_to("PUT", GUILD_COMMANDS)
-    assert sorted(c["name"] for c in put.body) == ["about", "ask", "help", "timeline", "topics"]
+    assert sorted(c["name"] for c in put.body) == ["about", "ask", "help", "reload", "timeline", "topics"]
     ask = next(c for c in put.body if c["name"] == "ask")
     assert ask["options"][0] | {"name": "question", "required": True, "autocomplete": True} == ask["options"][0]
     assert settings.database_path.with_suffix(".commands.json").is_file()
@@ -236,7 +238,9 @@ async def test_ask_answers_with_the_quote_and_the_byline(
     assert callback.status == 200 and callback.body["type"] == CHANNEL_MESSAGE
     data = callback.body["data"]
     assert_answer(the_embed(data), knowledge, title=ANSWERED)
-    assert not int(data.get("flags") or 0) & EPHEMERAL and not data.get("components")
+    assert not int(data.get("flags") or 0) & EPHEMERAL
+    entry = next(e for e in knowledge.entries if e.answer == the_embed(data)["description"])
+    assert [b["custom_id"] for b in buttons(data)] == [f"vote:{entry.id}:up", f"vote:{entry.id}:down"]
     assert data["allowed_mentions"] == {"parse": []}
 
 
@@ -512,7 +516,7 @@ async def test_a_failing_command_tells_the_user_and_logs_the_traceback(
     stub: DiscordStub, bot: AssessmentBot, knowledge: KnowledgeBase, caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot")
-    bot.engine = BrokenEngine(knowledge)  # type: ignore[assignment]
+    bot.live.engine = BrokenEngine(knowledge)  # type: ignore[assignment]
     callback = await interact(stub, payloads.slash_command(WORLD, "ask", {"question": ANSWERED}))
     data = callback.body["data"]
     assert data["flags"] & EPHEMERAL and "something went wrong" in data["content"] and not data.get("embeds")
@@ -522,15 +526,19 @@ async def test_a_failing_command_tells_the_user_and_logs_the_traceback(
 
 
 @bounded
-async def test_a_failing_question_by_message_is_logged_and_the_bot_keeps_serving(
+async def test_a_failing_question_by_message_is_logged_the_asker_told_and_the_bot_keeps_serving(
     stub: DiscordStub, bot: AssessmentBot, knowledge: KnowledgeBase, caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot")
     engine = bot.engine
-    bot.engine = BrokenEngine(knowledge)  # type: ignore[assignment]
-    await stub.dispatch("MESSAGE_CREATE", payloads.mention_message(WORLD, ANSWERED), timeout=WAIT)
+    bot.live.engine = BrokenEngine(knowledge)  # type: ignore[assignment]
+    broken = await reply_to(stub, payloads.mention_message(WORLD, ANSWERED))
+    assert broken.body["content"] == FAILED and not broken.body.get("embeds")  # told, briefly
+    assert_pings_nobody(broken.body)
     await until(lambda: "RuntimeError: the engine broke" in caplog.text, "the failure was not logged")
-    bot.engine = engine
+    [logged] = [r for r in caplog.records if r.levelno == logging.ERROR and r.exc_info]
+    assert ANSWERED not in logged.getMessage()
+    bot.live.engine = engine
     reply = await reply_to(stub, payloads.mention_message(WORLD, ANSWERED))
     assert_answer(the_embed(reply.body), knowledge)
 

@@ -15,7 +15,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.records import RETRY_AFTER, SCHEMA_VERSION, EntryVotes, QuestionGroup, Records, format_report
+from bot.matching import Result, Suggestion
+from bot.records import (
+    LOW_CONFIDENCE,
+    RETRY_AFTER,
+    SCHEMA_VERSION,
+    EntryVotes,
+    QuestionGroup,
+    Records,
+    format_report,
+    worth_recording,
+)
+from tests.test_cli import run_cli
 
 VOTER = 987654321098765432
 OTHER_VOTER = 123456789012345678
@@ -349,3 +360,66 @@ def test_report_lists_questions_and_votes(records: Records) -> None:
     assert "None recorded yet" not in text and "No votes recorded yet" not in text
     vote_line = next(line for line in text.splitlines() if "naval-ceasefire" in line)
     assert vote_line.split() == ["naval-ceasefire", "1", "1"]
+
+
+# --- what is recorded --------------------------------------------------------------------------------
+
+
+def result(*, matched: bool, score: float, question: str = "how many died in the war") -> Result:
+    suggestions = () if matched else (Suggestion("casualties", "How many casualties?", score),)
+    return Result(question, matched, score, None, suggestions)
+
+
+def test_declines_and_unsure_answers_in_servers_are_worth_recording_dm_questions_never() -> None:
+    assert worth_recording(result(matched=False, score=40.0), direct=False)
+    assert worth_recording(result(matched=True, score=LOW_CONFIDENCE - 0.1), direct=False)
+    assert not worth_recording(result(matched=True, score=LOW_CONFIDENCE), direct=False)
+    assert not worth_recording(result(matched=False, score=40.0), direct=True)
+    assert not worth_recording(result(matched=True, score=55.0), direct=True)
+    assert not worth_recording(result(matched=False, score=0.0, question=""), direct=False)  # a bare mention
+
+
+def test_low_confidence_answers_are_grouped_with_the_entry_answered(records: Records) -> None:
+    ask(records, "who wrote it", matched=True, entry_id="author", score=60.0)
+    ask(records, "who wrote it?", matched=True, entry_id="author", score=62.5)
+    ask(records, "what about the navy", matched=True, entry_id="naval-ceasefire", score=58.0)
+    ask(records, "what is the capital of peru", score=2.0)
+
+    groups = records.low_confidence()
+    assert [(g.wording, g.count, g.suggestions) for g in groups] == [
+        ("who wrote it", 2, ("author",)), ("what about the navy", 1, ("naval-ceasefire",)),
+    ]
+    assert groups[0].best_score == 62.5
+    text = format_report(records.unanswered(), records.votes(), groups)
+    assert "Answered with low confidence" in text and "answered with: author" in text
+    assert "suggestions offered: none" in text  # the peru question, in the unanswered section
+
+
+def test_report_command_prints_the_database(tmp_path: Path) -> None:
+    db_path = tmp_path / "bot.sqlite3"
+    with Records(db_path, retention_days=90) as store:
+        for _ in range(2):
+            ask(store, "how many died in the war", suggestions=("casualties",))
+        ask(store, "how many people died in the war")
+        ask(store, "who wrote it", matched=True, entry_id="author", score=60.0)
+        store.record_vote(message_id=1, entry_id="naval-ceasefire", voter_id=VOTER, helpful=False)
+    proc = run_cli("report", "--limit", "5", env={"DATABASE_PATH": str(db_path)})
+    assert proc.returncode == 0, proc.stderr
+    assert "3×  how many died in the war" in proc.stdout
+    assert "also asked as: how many people died in the war" in proc.stdout
+    assert "answered with: author" in proc.stdout
+    assert next(line for line in proc.stdout.splitlines() if "naval-ceasefire" in line).split() == ["naval-ceasefire", "1", "0"]
+
+
+def test_report_command_without_a_database_says_so(tmp_path: Path) -> None:
+    proc = run_cli("report", env={"DATABASE_PATH": str(tmp_path / "none.sqlite3")})
+    assert proc.returncode == 0 and "No records yet" in proc.stdout
+    assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_report_command_on_a_corrupt_database_fails_clearly(tmp_path: Path) -> None:
+    db_path = tmp_path / "bot.sqlite3"
+    db_path.write_bytes(b"this is not a database" * 100)
+    proc = run_cli("report", env={"DATABASE_PATH": str(db_path)})
+    assert proc.returncode == 1 and "Cannot read the records database" in proc.stderr
+    assert "Traceback" not in proc.stderr

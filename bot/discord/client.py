@@ -1,10 +1,18 @@
-"""The Discord client: least-privilege intents, no pings, cogs loaded and commands synced once."""
+"""The Discord client: least-privilege intents, no pings, cogs loaded and commands synced once.
+
+The bot holds the live knowledge (cogs read `bot.engine` afresh for every question, so a reload takes
+effect at once), the records database, and a count of the questions being answered, so that a stop can
+let them finish before it closes the gateway and the database.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import discord
@@ -12,10 +20,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
+from bot.discord.replies import FAILED, say_privately
 from bot.knowledge import KnowledgeBase
-from bot.matching import Engine
+from bot.live import LiveKnowledge
+from bot.matching import Engine, Result
+from bot.records import Records, worth_recording
 
 log = logging.getLogger(__name__)
+
+# How long a stop waits for replies in progress before it closes anyway.
+STOP_GRACE_SECONDS = 10.0
 
 
 def intents_for(settings: Settings) -> discord.Intents:
@@ -28,26 +42,58 @@ def intents_for(settings: Settings) -> discord.Intents:
     return intents
 
 
+class NotAllowed(app_commands.CheckFailure):
+    """A command refused to this user; the message tells them why."""
+
+
 class ReportingTree(app_commands.CommandTree):
     """Logs a failed command with its traceback and tells the user, privately, that it failed."""
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         name = interaction.command.qualified_name if interaction.command else "?"
+        if isinstance(error, NotAllowed):
+            log.info("Refused /%s to user %s: not allowed", name, interaction.user.id)
+            await say_privately(interaction, str(error))
+            return
         log.error("Command /%s failed", name, exc_info=error)
-        message = "Sorry, something went wrong answering that. It has been logged; please try again."
+        await say_privately(interaction, FAILED)
+
+
+class InFlight:
+    """Counts the questions being answered, so that a stop can wait for their replies."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.closed = False  # no new questions once a stop began
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @contextlib.contextmanager
+    def track(self) -> Iterator[None]:
+        self.count += 1
+        self._idle.clear()
         try:
-            if interaction.response.is_done():
-                await interaction.followup.send(message, ephemeral=True)
-            else:
-                await interaction.response.send_message(message, ephemeral=True)
-        except discord.HTTPException as notice_error:
-            log.warning("Could not tell the user that /%s failed: %s", name, notice_error)
+            yield
+        finally:
+            self.count -= 1
+            if not self.count:
+                self._idle.set()
+
+    async def drain(self, timeout: float) -> bool:
+        """Refuses new questions, then waits up to `timeout` seconds for those in progress; True if all finished."""
+        self.closed = True
+        try:
+            async with asyncio.timeout(timeout):
+                await self._idle.wait()
+        except TimeoutError:
+            return False
+        return True
 
 
 class AssessmentBot(commands.Bot):
-    """Holds the live knowledge base and engine; cogs read them on every question."""
+    """Holds the live knowledge, the records and the questions in flight; cogs read them on every question."""
 
-    def __init__(self, settings: Settings, knowledge: KnowledgeBase, **options):
+    def __init__(self, settings: Settings, live: LiveKnowledge, **options):
         super().__init__(
             command_prefix=[],  # no text commands: slash commands, mentions and DMs only
             help_command=None,
@@ -57,15 +103,36 @@ class AssessmentBot(commands.Bot):
             **options,
         )
         self.settings = settings
-        self.engine = Engine(knowledge)
+        self.live = live
+        self.records = Records(settings.database_path, settings.retention_days)
+        self.in_flight = InFlight()
         # One cooldown for every way of asking, keyed on the user, so no channel can be flooded.
         self.cooldowns: commands.CooldownMapping = commands.CooldownMapping(
             app_commands.Cooldown(settings.cooldown_rate, settings.cooldown_seconds), type=_user_id
         )
 
     @property
+    def engine(self) -> Engine:
+        """The engine in service now; read it once per question, so one question sees one knowledge base."""
+        return self.live.engine
+
+    @property
     def knowledge(self) -> KnowledgeBase:
-        return self.engine.knowledge
+        return self.live.engine.knowledge
+
+    @property
+    def stopping(self) -> bool:
+        return self.in_flight.closed
+
+    def record(self, result: Result, guild_id: int | None) -> None:
+        """Keeps a declined or low-confidence question for the report (never one asked in a DM)."""
+        if not worth_recording(result, direct=guild_id is None):
+            return
+        self.records.record_question(
+            question=result.question, guild_id=guild_id, matched=result.matched,
+            entry_id=result.entry.id if result.matched and result.entry else None,
+            score=result.score, suggestions=[s.entry_id for s in result.suggestions],
+        )
 
     def retry_after(self, source: discord.Message | discord.Interaction) -> float | None:
         """Seconds the user must wait before asking again, or None when they may ask now."""
@@ -75,8 +142,22 @@ class AssessmentBot(commands.Bot):
     async def setup_hook(self) -> None:
         from bot.discord.cogs import load_cogs
 
+        # Opens (and creates) the database now, so a problem shows at start-up; Records logs it as a
+        # warning naming the path, and the bot answers questions all the same.
+        if self.records.healthy:
+            log.info("Recording unanswered questions and votes in %s (kept %d days)", self.records.path, self.records.retention_days)
         await load_cogs(self)
         await self.sync_commands()
+
+    async def close(self) -> None:
+        """Stops taking questions, lets the replies in progress finish (up to STOP_GRACE_SECONDS), then
+        closes the gateway and the database. Safe to call more than once."""
+        if not self.in_flight.closed and self.in_flight.count:
+            log.info("Stopping: waiting for %s in progress", replies(self.in_flight.count))
+        if not await self.in_flight.drain(STOP_GRACE_SECONDS):
+            log.warning("Stopping with %s unfinished after %.0f s", replies(self.in_flight.count), STOP_GRACE_SECONDS)
+        await super().close()
+        self.records.close()
 
     async def sync_commands(self) -> None:
         """Register the commands with Discord only when they changed since the last registration.
@@ -121,12 +202,20 @@ class ShardedAssessmentBot(AssessmentBot, commands.AutoShardedBot):
     """The same bot, run as the shards SHARD_COUNT and SHARD_IDS name."""
 
 
-def create_bot(settings: Settings, knowledge: KnowledgeBase, **options) -> AssessmentBot:
-    """The bot for these settings: sharded when SHARD_COUNT is set. `options` go to discord.py's client."""
+def create_bot(settings: Settings, knowledge: LiveKnowledge | KnowledgeBase, **options) -> AssessmentBot:
+    """The bot for these settings: sharded when SHARD_COUNT is set. `options` go to discord.py's client.
+
+    A KnowledgeBase is served as the knowledge of `settings.knowledge_dir` (what it was loaded from).
+    """
+    live = knowledge if isinstance(knowledge, LiveKnowledge) else LiveKnowledge(settings.knowledge_dir, Engine(knowledge))
     if settings.shard_count:
         shard_ids = list(settings.shard_ids) if settings.shard_ids else None
-        return ShardedAssessmentBot(settings, knowledge, shard_count=settings.shard_count, shard_ids=shard_ids, **options)
-    return AssessmentBot(settings, knowledge, **options)
+        return ShardedAssessmentBot(settings, live, shard_count=settings.shard_count, shard_ids=shard_ids, **options)
+    return AssessmentBot(settings, live, **options)
+
+
+def replies(count: int) -> str:
+    return f"{count} repl{'y' if count == 1 else 'ies'}"
 
 
 def _user_id(source: discord.Message | discord.Interaction) -> int:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Iterable
+from typing import TextIO
 
 import discord
 
 from bot.config import Settings
-from bot.discord.client import create_bot
+from bot.discord.client import AssessmentBot, create_bot, replies
 from bot.discord.endpoints import point_at
-from bot.knowledge import KnowledgeError, load_knowledge
+from bot.knowledge import KnowledgeBase, KnowledgeError
+from bot.live import LiveKnowledge
 
 log = logging.getLogger(__name__)
 
@@ -19,26 +22,73 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_CONFIG = 2
 
+# At DEBUG discord.py logs every gateway event (the text of DMs included), every request body (answers
+# repeat the question) and interaction URLs (which hold the interaction's token). Its loggers stay at
+# INFO or above whatever LOG_LEVEL says; LOG_LEVEL=DEBUG is for the bot's own loggers.
+DISCORD_LOG_FLOOR = logging.INFO
+REDACTED = "[redacted]"
+
+
+class Redact(logging.Filter):
+    """Replaces each secret (the token) in a record's message and traceback before a handler writes it."""
+
+    def __init__(self, secrets: Iterable[str]):
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(s in message for s in self.secrets):
+            record.msg, record.args = self._clean(message), None
+        if record.exc_info:
+            traceback = record.exc_text or logging.Formatter().formatException(record.exc_info)
+            if any(s in traceback for s in self.secrets):
+                # Formatters (discord.py's coloured one included) format exc_info afresh; the cleaned text
+                # must replace it, not sit beside it.
+                record.exc_info, record.exc_text = None, self._clean(traceback)
+        return True
+
+    def _clean(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+
+def configure_logging(level: str, secrets: Iterable[str] = (), stream: TextIO | None = None) -> logging.Handler:
+    """Logging for the whole process, once: one handler on the root logger (standard error by default)
+    at `level`, discord.py's loggers at DISCORD_LOG_FLOOR or above, `secrets` redacted. Returns the handler."""
+    numeric = getattr(logging, level)
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(Redact(secrets))
+    discord.utils.setup_logging(handler=handler, level=numeric, root=True)
+    logging.getLogger("discord").setLevel(max(numeric, DISCORD_LOG_FLOOR))
+    return handler
+
 
 def run_bot(settings: Settings, token: str) -> int:
-    discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
+    configure_logging(settings.log_level, secrets=[token])
     try:
-        knowledge = load_knowledge(settings.knowledge_dir)
+        live = LiveKnowledge(settings.knowledge_dir)
     except KnowledgeError as error:
         log.error("The knowledge base is invalid; fix it and start again:\n%s", error)
         return EXIT_PROBLEMS
     point_at(settings.api_base, settings.gateway_url)
     try:
-        return asyncio.run(_serve(settings, knowledge, token))
+        return asyncio.run(_serve(settings, live, token))
     except KeyboardInterrupt:
         return EXIT_OK
 
 
-async def _serve(settings: Settings, knowledge, token: str) -> int:
-    bot = create_bot(settings, knowledge)
+async def _serve(settings: Settings, knowledge: LiveKnowledge | KnowledgeBase, token: str) -> int:
+    return await serve(create_bot(settings, knowledge), token)
+
+
+async def serve(bot: AssessmentBot, token: str) -> int:
+    """Runs `bot` until it is closed; SIGINT and SIGTERM close it cleanly (see AssessmentBot.close)."""
     loop = asyncio.get_running_loop()
+    stopping: list[asyncio.Task[None]] = []  # holds the closing task, which the loop only references weakly
     for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, lambda s=signum: _stop(bot, s))
+        loop.add_signal_handler(signum, _stop, bot, signum, stopping)
     try:
         async with bot:
             await bot.start(token)
@@ -51,9 +101,20 @@ async def _serve(settings: Settings, knowledge, token: str) -> int:
             "(Bot > Privileged Gateway Intents), or leave LISTEN_CHANNEL_IDS empty."
         )
         return EXIT_CONFIG
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+        if stopping:
+            await stopping[0]
+    log.info("Stopped")
     return EXIT_OK
 
 
-def _stop(bot: discord.Client, signum: int) -> None:
-    log.info("Received %s; closing the gateway connection", signal.Signals(signum).name)
-    asyncio.ensure_future(bot.close())
+def _stop(bot: AssessmentBot, signum: int, stopping: list[asyncio.Task[None]]) -> None:
+    name = signal.Signals(signum).name
+    if stopping:
+        log.info("Received %s; already stopping", name)
+        return
+    log.info("Received %s; finishing %s in progress, then closing the gateway and the database",
+             name, replies(bot.in_flight.count))
+    stopping.append(asyncio.create_task(bot.close(), name="graceful-stop"))

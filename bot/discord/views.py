@@ -1,19 +1,52 @@
-"""Buttons whose state lives in their custom id, so they keep working after a restart or a reload."""
+"""Buttons whose state lives in their custom id, so they keep working after a restart or a reload.
+
+discord.py runs a dynamic item's callback outside any view's error handler, so every callback here is
+wrapped by `reports_failures`: a failure is logged with its traceback and the presser is told privately.
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 
 from bot.discord.embeds import card_to_embed
+from bot.discord.replies import FAILED, say_privately
 from bot.matching import Result
 from bot.render import clip, render_entry, render_timeline
+
+if TYPE_CHECKING:
+    from bot.discord.client import AssessmentBot
 
 log = logging.getLogger(__name__)
 
 BUTTON_LABEL_LIMIT = 80
+CUSTOM_ID_LIMIT = 100     # Discord's limit on a component's custom id
+COMPONENTS_LIMIT = 25     # Discord's limit on components in one message (5 rows of 5 buttons)
+
+ItemT = TypeVar("ItemT", bound=discord.ui.DynamicItem[Any])
+
+
+def reports_failures(
+    callback: Callable[[ItemT, discord.Interaction], Awaitable[None]],
+) -> Callable[[ItemT, discord.Interaction], Awaitable[None]]:
+    @functools.wraps(callback)
+    async def run(self: ItemT, interaction: discord.Interaction) -> None:
+        try:
+            await callback(self, interaction)
+        except Exception:
+            log.exception("Button %s failed", self.custom_id)
+            await say_privately(interaction, FAILED)
+
+    return run
+
+
+def _bot(interaction: discord.Interaction) -> AssessmentBot:
+    return interaction.client  # type: ignore[return-value]
 
 
 class SuggestionButton(discord.ui.DynamicItem[discord.ui.Button], template=re.compile(r"suggest:(?P<entry>[a-z0-9-]+)")):
@@ -29,20 +62,75 @@ class SuggestionButton(discord.ui.DynamicItem[discord.ui.Button], template=re.co
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> SuggestionButton:
         return cls(match["entry"], item.label or "…")
 
+    @reports_failures
     async def callback(self, interaction: discord.Interaction) -> None:
-        card = render_entry(self.entry_id, interaction.client.knowledge)  # type: ignore[attr-defined]
+        card = render_entry(self.entry_id, _bot(interaction).knowledge)
         if card is None:
             await interaction.response.send_message("That answer is no longer in the knowledge base; try /ask again.", ephemeral=True)
             return
-        await interaction.response.send_message(embed=card_to_embed(card), ephemeral=True)
+        view = _view(vote_buttons(self.entry_id))
+        await interaction.response.send_message(embed=card_to_embed(card), ephemeral=True, **({"view": view} if view else {}))
 
 
-def suggestions_view(result: Result) -> discord.ui.View | None:
-    if result.matched or not result.suggestions:
+class VoteButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=re.compile(r"vote:(?P<entry>[a-z0-9-]+):(?P<way>up|down)")
+):
+    """👍 or 👎 on an answer: one vote per person per message, a second press replaces the first."""
+
+    def __init__(self, entry_id: str, helpful: bool):
+        emoji, label, way = ("👍", "Helpful", "up") if helpful else ("👎", "Not helpful", "down")
+        super().__init__(
+            discord.ui.Button(emoji=emoji, label=label, style=discord.ButtonStyle.secondary, custom_id=f"vote:{entry_id}:{way}")
+        )
+        self.entry_id = entry_id
+        self.helpful = helpful
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> VoteButton:
+        return cls(match["entry"], match["way"] == "up")
+
+    @reports_failures
+    async def callback(self, interaction: discord.Interaction) -> None:
+        records = _bot(interaction).records
+        message_id = interaction.message.id if interaction.message else interaction.id
+        first = records.record_vote(message_id=message_id, entry_id=self.entry_id, voter_id=interaction.user.id, helpful=self.helpful)
+        if first:
+            text = "Thanks, noted."
+        elif records.problem is not None:
+            # The voter cannot fix the database: thank them all the same; the operator sees the warning.
+            log.warning("A vote on %s was not recorded: the records database is unusable (%s)", self.entry_id, records.problem)
+            text = "Thanks, noted."
+        else:
+            text = "Changed your vote."
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+def vote_buttons(entry_id: str) -> list[discord.ui.Item[Any]]:
+    return [VoteButton(entry_id, helpful=True), VoteButton(entry_id, helpful=False)]
+
+
+def answer_view(result: Result) -> discord.ui.View | None:
+    """The buttons under an answer: 👍 and 👎 for an answer, one per suggestion for a decline."""
+    if result.matched and result.entry is not None:
+        return _view(vote_buttons(result.entry.id))
+    return _view([SuggestionButton(s.entry_id, s.question) for s in result.suggestions])
+
+
+def _view(items: Sequence[discord.ui.Item[Any]]) -> discord.ui.View | None:
+    """A view of `items` within Discord's limits; an item whose custom id is too long is left out, not sent."""
+    fitting = []
+    for item in items:
+        custom_id = getattr(item, "custom_id", "") or ""
+        if len(custom_id) > CUSTOM_ID_LIMIT:
+            log.warning("Left out a button whose custom id is %d characters (Discord takes %d): %.40s…",
+                        len(custom_id), CUSTOM_ID_LIMIT, custom_id)
+            continue
+        fitting.append(item)
+    if not fitting:
         return None
     view = discord.ui.View(timeout=None)
-    for suggestion in result.suggestions:
-        view.add_item(SuggestionButton(suggestion.entry_id, suggestion.question))
+    for item in fitting[:COMPONENTS_LIMIT]:
+        view.add_item(item)  # discord.py fills rows of five
     return view
 
 
@@ -60,8 +148,9 @@ class TimelinePageButton(discord.ui.DynamicItem[discord.ui.Button], template=re.
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> TimelinePageButton:
         return cls(int(match["page"]), match["actor"], item.label or "…")
 
+    @reports_failures
     async def callback(self, interaction: discord.Interaction) -> None:
-        pages = render_timeline(interaction.client.knowledge, self.actor or None)  # type: ignore[attr-defined]
+        pages = render_timeline(_bot(interaction).knowledge, self.actor or None)
         page = min(self.page, len(pages) - 1)
         await interaction.response.edit_message(embed=card_to_embed(pages[page]), view=timeline_view(page, len(pages), self.actor))
 
@@ -76,4 +165,4 @@ def timeline_view(page: int, page_count: int, actor: str | None) -> discord.ui.V
     return view
 
 
-DYNAMIC_ITEMS = (SuggestionButton, TimelinePageButton)
+DYNAMIC_ITEMS = (SuggestionButton, VoteButton, TimelinePageButton)

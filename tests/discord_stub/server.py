@@ -7,7 +7,8 @@ violations of Discord's OpenAPI spec found in its body (multipart requests: thei
 answered 400 Invalid Form Body (50035), as Discord would; a route the stub does not serve
 answers 404 and is recorded as unexpected. Tests inject gateway events with :meth:`dispatch`,
 wait for the bot's calls with :meth:`wait_for_request`, make calls fail with :meth:`fail_next`
-and :meth:`rate_limit_next`, and check :meth:`assert_no_violations` at the end.
+and :meth:`rate_limit_next`, make them slow with :meth:`delay_next`, and check
+:meth:`assert_no_violations` at the end.
 """
 
 from __future__ import annotations
@@ -67,6 +68,14 @@ class RecordedRequest:
 
 
 @dataclass
+class _Delay:
+    method: str
+    pattern: str
+    seconds: float
+    remaining: int
+
+
+@dataclass
 class _Failure:
     method: str
     pattern: str
@@ -92,6 +101,8 @@ class DiscordStub:
                                 callback_deadline=callback_deadline)
         self.requests: list[RecordedRequest] = []
         self._failures: list[_Failure] = []
+        self._delays: list[_Delay] = []
+        self.in_progress = 0  # requests received and not answered yet
         self._claimed: set[int] = set()
         self._new_request = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -218,6 +229,11 @@ class DiscordStub:
         body = body if body is not None else payloads.error(0, f"{status}: injected failure")
         self._failures.append(_Failure(method.upper(), pattern, status, body, dict(headers or {}), times))
 
+    def delay_next(self, method: str, pattern: str, seconds: float, *, times: int = 1) -> None:
+        """Hold the next ``times`` requests matching ``method`` and ``pattern`` for ``seconds``
+        before answering them, as a slow Discord would (``in_progress`` counts held requests)."""
+        self._delays.append(_Delay(method.upper(), pattern, seconds, times))
+
     def rate_limit_next(self, method: str, pattern: str, *, retry_after: float = 0.05, times: int = 1,
                         is_global: bool = False) -> None:
         """Answer the next ``times`` matching requests with 429 and Discord's rate-limit headers
@@ -239,7 +255,16 @@ class DiscordStub:
         body, files, parse_errors = await _read_body(request)
         record = RecordedRequest(request.method, request.raw_path.split("?", 1)[0], dict(request.query), body,
                                  files, parse_errors + request_errors(request.method, request.raw_path, body))
-        status, reply, headers = await self._answer(request, record, segments)
+        self.in_progress += 1
+        try:
+            for delay in self._delays:
+                if delay.remaining > 0 and record.matches(delay.method, delay.pattern):
+                    delay.remaining -= 1
+                    await asyncio.sleep(delay.seconds)
+                    break
+            status, reply, headers = await self._answer(request, record, segments)
+        finally:
+            self.in_progress -= 1
         record.status, record.response = status, reply
         if status < 300 and not record.injected:
             record.response_errors = response_errors(request.method, request.raw_path, status, reply)

@@ -10,10 +10,11 @@ if TYPE_CHECKING:
 
 async def load_cogs(bot: AssessmentBot) -> None:
     from bot.discord.cogs.info import InfoCog
+    from bot.discord.cogs.operations import OperationsCog
     from bot.discord.cogs.questions import QuestionsCog
     from bot.discord.cogs.timeline import TimelineCog
     from bot.discord.views import DYNAMIC_ITEMS
 
-    for cog in (QuestionsCog(bot), TimelineCog(bot), InfoCog(bot)):
+    for cog in (QuestionsCog(bot), TimelineCog(bot), InfoCog(bot), OperationsCog(bot)):
         await bot.add_cog(cog)
     bot.add_dynamic_items(*DYNAMIC_ITEMS)

@@ -1,0 +1,32 @@
+"""Short private notices, the same words wherever they are needed."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+log = logging.getLogger(__name__)
+
+CONTENT_LIMIT = 2000  # Discord's limit on a message's text
+FAILED = "Sorry, something went wrong answering that. It has been logged; please try again."
+RESTARTING = "I'm restarting right now; please ask again in a minute."
+
+
+async def say_privately(interaction: discord.Interaction, text: str) -> None:
+    """`text` to whoever caused `interaction`, visible only to them, whether or not it was answered yet."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+    except discord.HTTPException as error:
+        log.warning("Could not send a private notice for interaction %s: %s %s", interaction.id, error.status, error.text)
+
+
+async def reply_briefly(message: discord.Message, text: str) -> None:
+    """A plain-text reply to `message` that pings nobody; a refusal is logged, not raised."""
+    try:
+        await message.reply(text, mention_author=False)
+    except discord.HTTPException as error:
+        log.warning("Could not reply in channel %s: %s %s", message.channel.id, error.status, error.text)
