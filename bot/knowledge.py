@@ -19,6 +19,7 @@ import yaml
 VOCABULARY_FILE = "vocabulary.yaml"
 PRECISIONS = ("day", "week", "part-of-month", "month", "year")
 MIN_QUESTIONS = 5
+SLUG_MAX = 64
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -185,17 +186,23 @@ class _Checker:
     def __init__(self, doc: _Document, problems: list[Problem]):
         self.doc = doc
         self.problems = problems
+        # Fields already reported as missing or malformed: what lies under them would only repeat it.
+        self._reported: set[tuple] = set()
 
     def add(self, path: tuple, message: str) -> None:
+        if any(path[:n] in self._reported for n in range(len(path) + 1)):
+            return
         self.problems.append(Problem(self.doc.display, self.doc.line(path), _field(path), message))
 
     def mapping(self, value: Any, path: tuple, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
         if not isinstance(value, dict):
             self.add(path, f"expected a mapping with keys {', '.join(required)}")
+            self._reported.add(path)
             return {}
         for key in required:
             if key not in value:
                 self.add(path, f"missing required field '{key}'")
+                self._reported.add(path + (key,))
         allowed = required + optional
         for key in value:
             if key not in allowed:
@@ -215,6 +222,8 @@ class _Checker:
         text = self.text(value, path)
         if text and not _SLUG.match(text):
             self.add(path, f"'{text}' is not a slug (lower-case letters, digits and hyphens)")
+        elif len(text) > SLUG_MAX:
+            self.add(path, f"'{text}' is longer than {SLUG_MAX} characters (ids travel in Discord button ids)")
         return text
 
     def texts(self, value: Any, path: tuple, minimum: int = 1) -> tuple[str, ...]:
@@ -384,7 +393,7 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
     vocabulary = Vocabulary(MappingProxyType({}), frozenset())
 
     for path in files:
-        display = _display_path(path)
+        display = _display_path(path, root)
         try:
             doc = _Document(path, display)
         except yaml.YAMLError as error:
@@ -444,8 +453,6 @@ def _field(path: tuple) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
 
 
-def _display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+def _display_path(path: Path, root: Path) -> str:
+    """The file as a maintainer names it: relative to the knowledge directory's parent ("knowledge/x.yaml")."""
+    return str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)

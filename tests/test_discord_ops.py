@@ -111,7 +111,7 @@ def misspell_answers(directory: Path, count: int = 1) -> None:
 
 def problem_line(directory: Path) -> re.Pattern[str]:
     """A problem as the bot must show it: file:line: field: message."""
-    return re.compile(re.escape(str(directory / ASSESSMENT_FILE)) + r":\d+: entries\[\d+\]\.anwser: unknown field 'anwser'")
+    return re.compile(re.escape(f"{directory.name}/{ASSESSMENT_FILE}") + r":\d+: entries\[\d+\]\.anwser: unknown field 'anwser'")
 
 
 @pytest.fixture

@@ -70,6 +70,7 @@ def test_missing_answer_names_file_line_and_field(knowledge_copy: Path) -> None:
     problems = problems_of(knowledge_copy)
     pattern = rf"knowledge/{ASSESSMENT_FILE}:\d+: entries\[0\]: missing required field 'answer'$"
     assert any(re.search(pattern, p) for p in problems), problems
+    assert not any("entries[0].answer" in p for p in problems), "a missing field is reported once"
 
 
 def test_quote_not_in_article_is_reported_at_its_line(knowledge_copy: Path, knowledge: KnowledgeBase) -> None:
@@ -110,6 +111,13 @@ def test_bad_date_is_reported_not_raised(knowledge_copy: Path) -> None:
     path.write_text(text[: match.start(1)] + "2025-02-30" + text[match.end(1):], encoding="utf-8")
     problems = problems_of(knowledge_copy)
     assert any(f"{ASSESSMENT_FILE}:{line}: timeline[0].date: '2025-02-30' is not an ISO date" in p for p in problems), problems
+
+
+def test_ids_too_long_for_a_button_are_refused(knowledge_copy: Path) -> None:
+    path = knowledge_copy / ASSESSMENT_FILE
+    replace_once(path, "- id: author\n", "- id: " + "a" * 70 + "\n")
+    problems = problems_of(knowledge_copy)
+    assert any("longer than 64 characters" in p for p in problems), problems
 
 
 def test_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
