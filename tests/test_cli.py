@@ -102,3 +102,21 @@ def test_chat_answers_until_end_of_input() -> None:
     proc = run_cli("chat", stdin="who wrote this?\n")
     assert proc.returncode == 0, proc.stderr
     assert "Herbst" in proc.stdout
+
+
+def test_run_with_discord_unreachable_explains_instead_of_a_traceback(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        "DISCORD_TOKEN": "MTIzNDU2Nzg5MDEyMzQ1Njc4.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789AB",
+        "DISCORD_API_BASE": f"http://127.0.0.1:{port}/api/v10",
+        "DISCORD_GATEWAY_URL": f"ws://127.0.0.1:{port}/",
+        "DATABASE_PATH": str(tmp_path / "records.sqlite3"),
+    }
+    proc = run_cli("run", cwd=tmp_path, env=env)
+    assert proc.returncode == 1
+    assert "Cannot reach Discord" in proc.stderr
+    assert "Traceback" not in proc.stderr and env["DISCORD_TOKEN"] not in proc.stderr

@@ -8,7 +8,9 @@ import signal
 from collections.abc import Iterable
 from typing import TextIO
 
+import aiohttp
 import discord
+from discord.voice_client import VoiceClient
 
 from bot.config import Settings
 from bot.discord.client import AssessmentBot, create_bot, replies
@@ -67,6 +69,8 @@ def configure_logging(level: str, secrets: Iterable[str] = (), stream: TextIO | 
 
 def run_bot(settings: Settings, token: str) -> int:
     configure_logging(settings.log_level, secrets=[token])
+    # The bot has no voice features: discord.py's warnings about missing voice libraries are noise.
+    VoiceClient.warn_nacl = VoiceClient.warn_dave = False
     try:
         live = LiveKnowledge(settings.knowledge_dir)
     except KnowledgeError as error:
@@ -92,6 +96,10 @@ async def serve(bot: AssessmentBot, token: str) -> int:
     try:
         async with bot:
             await bot.start(token)
+    except (aiohttp.ClientConnectionError, OSError) as error:
+        log.error("Cannot reach Discord at %s: %s. Check the network, or DISCORD_API_BASE and DISCORD_GATEWAY_URL.",
+                  bot.settings.api_base, error)
+        return EXIT_PROBLEMS
     except discord.LoginFailure:
         log.error("Discord rejected DISCORD_TOKEN. Copy the token again from the Developer Portal (Bot > Reset Token) into .env.")
         return EXIT_CONFIG
