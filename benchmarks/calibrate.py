@@ -22,6 +22,9 @@ from bot.knowledge import load_knowledge
 from bot.matching import Engine, Tuning
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
+# The sets tuned on. blind.yaml was written without seeing the knowledge base, measured once untouched,
+# then joined the development set; heldout.yaml is never tuned on.
+TUNING_SETS = ("questions.yaml", "blind.yaml")
 # Stricter than the product's targets (95% declines, 2% wrong), to leave headroom for unseen questions.
 MIN_DECLINES, MAX_WRONG, MIN_SUGGESTION_RECALL = 0.97, 0.015, 0.85
 
@@ -66,7 +69,7 @@ def outcome(top, threshold, margin, sure):
 
 def main() -> None:
     knowledge = load_knowledge(load_settings().knowledge_dir)
-    dev = load_questions(EVAL_DIR / "questions.yaml")
+    dev = [item for name in TUNING_SETS for item in load_questions(EVAL_DIR / name)]
     best = None
     grid = itertools.product((0.6, 0.8, 1.0, 1.2), (0.7, 0.85), ((0.6, 0.4), (0.8, 0.5), (0.4, 0.2)))
     for unknown, related, (answer_weight, sources_weight) in grid:
@@ -94,7 +97,7 @@ def main() -> None:
     (accuracy, neg_wrong, declines), tuning = best
     print(f"dev: accuracy {accuracy:.1%}, wrong {-neg_wrong:.1%}, declines {declines:.1%}")
     print(tuning)
-    for name in ("questions.yaml", "heldout.yaml"):
+    for name in ("questions.yaml", "blind.yaml", "heldout.yaml"):
         report = evaluate(Engine(knowledge, tuning), load_questions(EVAL_DIR / name))
         print(f"{name}: accuracy {report.accuracy:.1%}, wrong {report.wrong_rate:.1%}, declines {report.decline_rate:.1%}, suggestions {report.suggestion_recall:.1%}")
 

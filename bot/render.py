@@ -114,8 +114,8 @@ def date_label(date: dt.date, precision: str) -> str:
     if precision == "part-of-month":
         part = "early" if date.day <= 10 else "mid" if date.day <= 20 else "late"
         return f"{part} {date.strftime('%b %Y')}"
-    if precision == "week":
-        return f"week of {date.strftime('%b')} {date.day}, {date.year}"
+    if precision == "week":  # a representative day, not the week's start: say "around"
+        return f"around {date.strftime('%b')} {date.day}, {date.year}"
     return f"{date.strftime('%b')} {date.day}, {date.year}"
 
 
@@ -177,16 +177,19 @@ def render_about(knowledge: KnowledgeBase) -> Card:
 
 
 def render_topics(knowledge: KnowledgeBase) -> Card:
-    tags: dict[str, int] = {}
-    for entry in knowledge.entries:
-        for tag in entry.tags:
-            tags[tag] = tags.get(tag, 0) + 1
-    topics = ", ".join(sorted(tags, key=lambda t: (-tags[t], t)))
-    examples = "\n".join(f"• {e.questions[0]}" for e in knowledge.entries[:8])
+    """One question per entry: everything the bot can answer, in the order of the article."""
+    lines = [f"• {entry.questions[0]}" for entry in knowledge.entries]
+    text = ""
+    for shown, line in enumerate(lines):
+        rest = f"\n…and {len(lines) - shown} more: try /ask and its suggestions"
+        if len(text) + len(line) + 1 + len(rest) > DESCRIPTION_LIMIT:
+            text += rest
+            break
+        text += ("\n" if text else "") + line
     return Card(
-        title="Topics",
-        description=f"You can ask about: {topics}",
-        fields=(("For example", examples),),
+        title="What you can ask about",
+        description=text,
+        footer="Ask in your own words; /ask suggests questions as you type.",
         kind="info",
     )
 
