@@ -33,11 +33,11 @@ def features(engine: Engine, items):
     rows = []
     for item in items:
         candidates = engine.candidates(engine.query_tokens(item.question))
-        rows.append((item, [(engine.entries[c.index].id, c.coverage, c.closeness, c.fuzzy) for c in candidates]))
+        rows.append((item, [(engine.documents[c.index].id, c.coverage, c.closeness, c.fuzzy) for c in candidates]))
     return rows
 
 
-def tops(rows, weights):
+def tops(rows, weights, answerable_ids):
     """Per question: (answerable, best score, its entry is right, margin, a right entry is in the top three)."""
     a, b, c = weights
     out = []
@@ -45,7 +45,11 @@ def tops(rows, weights):
         scored = sorted(((100 * (a * cov + b * clo + c * fz), entry) for entry, cov, clo, fz in candidates), reverse=True)
         best, entry = scored[0] if scored else (0.0, None)
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
-        in_top_three = bool(item.expected & {e for _, e in scored[:3]})
+        suggested = [e for _, e in scored if e in answerable_ids][:3]
+        in_top_three = bool(item.expected & set(suggested))
+        # A question whose best match is a kind the article does not answer is declined, whatever its score.
+        if entry not in answerable_ids:
+            best = -1.0
         out.append((item.answerable, best, entry in item.expected, best - runner_up, in_top_three))
     return out
 
@@ -76,12 +80,13 @@ def main() -> None:
         tuning = replace(Tuning(), unknown_word_weight=unknown, related_similarity=related,
                          answer_field_weight=answer_weight, sources_field_weight=sources_weight)
         rows = features(Engine(knowledge, tuning), dev)
+        answerable_ids = {entry.id for entry in knowledge.entries}
         for a in (0.3, 0.4, 0.5, 0.6, 0.7):
             for b in (0.1, 0.2, 0.3, 0.4, 0.5):
                 c = round(1 - a - b, 2)
                 if c < 0:
                     continue
-                top = tops(rows, (a, b, c))
+                top = tops(rows, (a, b, c), answerable_ids)
                 for threshold in range(30, 72, 3):
                     for margin in (0, 1, 2, 3, 5, 8):
                         for sure in (101, 90, 80, 75):

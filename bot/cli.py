@@ -101,6 +101,7 @@ def result_json(question: str, result: Result) -> dict:
         "sources": list(entry.sources) if entry else [],
         "suggestions": [s.question for s in result.suggestions],
         "suggested_entries": [s.entry_id for s in result.suggestions],
+        "reason": result.reason,
     }
 
 

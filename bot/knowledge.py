@@ -53,6 +53,16 @@ class Event:
 
 
 @dataclass(frozen=True)
+class OutOfScope:
+    """A kind of question near the article that it does not answer: the bot declines it, saying why."""
+
+    id: str
+    assessment_id: str
+    questions: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
 class Assessment:
     id: str
     title: str
@@ -66,6 +76,7 @@ class Assessment:
     author_role: str = ""
     series: str = ""
     number: int | None = None
+    out_of_scope: tuple[OutOfScope, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,10 @@ class KnowledgeBase:
         """Every event of every assessment, oldest first."""
         events = (e for a in self.assessments for e in a.timeline)
         return tuple(sorted(events, key=lambda e: e.date))  # stable: same-day events keep the article's order
+
+    @property
+    def out_of_scope(self) -> tuple[OutOfScope, ...]:
+        return tuple(o for a in self.assessments for o in a.out_of_scope)
 
     @property
     def actors(self) -> tuple[str, ...]:
@@ -265,7 +280,7 @@ def _clip(text: str, width: int = 70) -> str:
 
 
 def _load_assessment(doc: _Document, root: Path, check: _Checker) -> Assessment | None:
-    top = check.mapping(doc.data, (), ("assessment", "entries", "timeline"))
+    top = check.mapping(doc.data, (), ("assessment", "entries", "timeline"), ("out_of_scope",))
     meta = check.mapping(
         top.get("assessment"), ("assessment",),
         ("id", "title", "author", "publisher", "published", "source"),
@@ -301,6 +316,10 @@ def _load_assessment(doc: _Document, root: Path, check: _Checker) -> Assessment 
         _load_event(item, ("timeline", i), assessment_id, source_text, check)
         for i, item in enumerate(_list(top.get("timeline"), ("timeline",), check, minimum=0))
     )
+    out_of_scope = tuple(
+        _load_out_of_scope(item, ("out_of_scope", i), assessment_id, check)
+        for i, item in enumerate(_list(top.get("out_of_scope"), ("out_of_scope",), check, minimum=0))
+    )
     return Assessment(
         id=assessment_id,
         title=check.text(meta.get("title"), p + ("title",)),
@@ -311,6 +330,7 @@ def _load_assessment(doc: _Document, root: Path, check: _Checker) -> Assessment 
         source_text=source_text,
         entries=entries,
         timeline=timeline,
+        out_of_scope=out_of_scope,
         author_role=str(meta.get("author_role") or "").strip(),
         series=str(meta.get("series") or "").strip(),
         number=number,
@@ -335,6 +355,16 @@ def _load_entry(item: Any, path: tuple, assessment_id: str, source: str, check: 
         answer=fold_whitespace(check.text(raw.get("answer"), path + ("answer",))),
         sources=check.quotes(raw.get("sources"), path + ("sources",), source),
         tags=tuple(check.slug(t, path + ("tags", i)) for i, t in enumerate(check.texts(raw.get("tags"), path + ("tags",)))),
+    )
+
+
+def _load_out_of_scope(item: Any, path: tuple, assessment_id: str, check: _Checker) -> OutOfScope:
+    raw = check.mapping(item, path, ("id", "questions", "reason"))
+    return OutOfScope(
+        id=check.slug(raw.get("id"), path + ("id",)),
+        assessment_id=assessment_id,
+        questions=check.texts(raw.get("questions"), path + ("questions",), minimum=MIN_QUESTIONS),
+        reason=fold_whitespace(check.text(raw.get("reason"), path + ("reason",))),
     )
 
 
@@ -431,6 +461,7 @@ def _check_across_files(assessments: list[tuple[Assessment, _Document]], problem
         owners = [(("assessment", "id"), assessment.id)]
         owners += [(("entries", i, "id"), e.id) for i, e in enumerate(assessment.entries)]
         owners += [(("timeline", i, "id"), e.id) for i, e in enumerate(assessment.timeline)]
+        owners += [(("out_of_scope", i, "id"), o.id) for i, o in enumerate(assessment.out_of_scope)]
         for path, item_id in owners:
             if not item_id:
                 continue
@@ -439,14 +470,16 @@ def _check_across_files(assessments: list[tuple[Assessment, _Document]], problem
                 problems.append(Problem(doc.display, doc.line(path), _field(path), f"duplicate id '{item_id}' (first at {ids[item_id]})"))
             else:
                 ids[item_id] = place
-        for i, entry in enumerate(assessment.entries):
-            for j, question in enumerate(entry.questions):
-                key = " ".join(re.sub(r"[^\w\s]", " ", question.casefold()).split())
-                path = ("entries", i, "questions", j)
-                if key in phrasings:
-                    problems.append(Problem(doc.display, doc.line(path), _field(path), f"question {question!r} duplicates one in {phrasings[key]}"))
-                else:
-                    phrasings[key] = f"{doc.display}:{doc.line(path)} ({entry.id})"
+        askable = [("entries", assessment.entries), ("out_of_scope", assessment.out_of_scope)]
+        for section, items in askable:
+            for i, item in enumerate(items):
+                for j, question in enumerate(item.questions):
+                    key = " ".join(re.sub(r"[^\w\s]", " ", question.casefold()).split())
+                    path = (section, i, "questions", j)
+                    if key in phrasings:
+                        problems.append(Problem(doc.display, doc.line(path), _field(path), f"question {question!r} duplicates one in {phrasings[key]}"))
+                    else:
+                        phrasings[key] = f"{doc.display}:{doc.line(path)} ({item.id})"
 
 
 def _field(path: tuple) -> str:

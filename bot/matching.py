@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from bot.knowledge import Entry, Event, KnowledgeBase
+from bot.knowledge import Entry, Event, KnowledgeBase, OutOfScope
 from bot.text import QUESTION_WORDS, Normalizer, clean, stem, words
 
 CACHE_LIMIT = 50_000  # per-word caches stop growing here: arbitrary user text must not grow them forever
@@ -75,6 +75,7 @@ class Result:
     score: float
     entry: Entry | None
     suggestions: tuple[Suggestion, ...]
+    reason: str | None = None  # why it declined, when the question is a kind the article does not answer
 
 
 class Engine:
@@ -85,6 +86,9 @@ class Engine:
         self.tuning = tuning
         self.normalizer = Normalizer(knowledge.vocabulary)
         self.entries = knowledge.entries
+        # What the index scores: the entries, then the kinds of question the article does not answer,
+        # which compete with the entries so that a near-topic question loses to its own kind.
+        self.documents: tuple[Entry | OutOfScope, ...] = self.entries + knowledge.out_of_scope
         self._build_index()
 
     # --- index ------------------------------------------------------------------------------------
@@ -94,16 +98,18 @@ class Engine:
         entry_fields: list[dict[str, float]] = []
         phrasing_tokens: list[list[str]] = []
         self._phrasing_owner: list[int] = []
-        self.phrasings: list[str] = []            # as written, for suggestions and autocomplete
         events_by_entry = _dates_of_entries(self.knowledge)
-        for index, entry in enumerate(self.entries):
+        for index, document in enumerate(self.documents):
             fields: dict[str, float] = {}
-            texts = (
-                (entry.questions, 1.0),
-                (entry.tags + (entry.id.replace("-", " "),) + events_by_entry[entry.id], 0.8),
-                ((entry.answer,), self.tuning.answer_field_weight),
-                (entry.sources, self.tuning.sources_field_weight),
-            )
+            if isinstance(document, Entry):
+                texts = (
+                    (document.questions, 1.0),
+                    (document.tags + (document.id.replace("-", " "),) + events_by_entry[document.id], 0.8),
+                    ((document.answer,), self.tuning.answer_field_weight),
+                    (document.sources, self.tuning.sources_field_weight),
+                )
+            else:
+                texts = ((document.questions, 1.0), ((document.reason,), self.tuning.answer_field_weight))
             for items, weight in texts:
                 for item in items:
                     raw = words(item)
@@ -111,12 +117,13 @@ class Engine:
                     for token in self.normalizer.tokens(raw):
                         fields[token] = max(fields.get(token, 0.0), weight)
             entry_fields.append(fields)
-            for question in entry.questions:
+            for question in document.questions:
                 phrasing_tokens.append(self.normalizer.tokens(words(question)))
                 self._phrasing_owner.append(index)
-                self.phrasings.append(question)
+        # The entries' phrasings come first: autocomplete offers only those.
+        self.phrasings = [q for entry in self.entries for q in entry.questions]
 
-        count = len(self.entries)
+        count = len(self.documents)
         document_frequency: dict[str, int] = defaultdict(int)
         for fields in entry_fields:
             for token in fields:
@@ -188,15 +195,17 @@ class Engine:
         best_index, best = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         t = self.tuning
+        top = self.documents[best_index]
         confident = best >= t.sure_threshold or (best >= t.answer_threshold and best - runner_up >= t.margin)
-        if confident:
-            return Result(cleaned, True, round(best, 1), self.entries[best_index], ())
+        if confident and isinstance(top, Entry):
+            return Result(cleaned, True, round(best, 1), top, ())
+        reason = top.reason if isinstance(top, OutOfScope) and best >= t.answer_threshold else None
         suggestions = tuple(
-            Suggestion(self.entries[i].id, self.entries[i].questions[0], round(score, 1))
-            for i, score in ranked[:3]
-            if score >= t.suggestion_floor
-        )
-        return Result(cleaned, False, round(best, 1), None, suggestions)
+            Suggestion(doc.id, doc.questions[0], round(score, 1))
+            for doc, score in ((self.documents[i], score) for i, score in ranked)
+            if isinstance(doc, Entry) and score >= t.suggestion_floor
+        )[:3]
+        return Result(cleaned, False, round(best, 1), None, suggestions, reason)
 
     def _rank(self, tokens: list[str]) -> list[tuple[int, float]]:
         """Candidate entries with their 0-100 scores, best first."""

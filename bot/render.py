@@ -79,7 +79,7 @@ def render_answer(result: Result, knowledge: KnowledgeBase) -> Card:
             fields=(("From the article", quote_block(entry.sources)),),
             footer=byline(assessment),
         )
-    lines = ["The assessment doesn't cover that, so I won't guess."]
+    lines = [f"{result.reason} I won't guess." if result.reason else "The assessment doesn't cover that, so I won't guess."]
     if result.suggestions:
         lines += ["", "Did you mean:"] + [f"• {s.question}" for s in result.suggestions]
     else:
