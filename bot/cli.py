@@ -161,7 +161,9 @@ def validate(path: Path) -> int:
         return EXIT_PROBLEMS
     entries = len(knowledge.entries)
     events = len(knowledge.timeline)
-    print(f"OK: {len(knowledge.assessments)} assessment(s), {entries} entries, {events} timeline events in {path}")
+    declined = len(knowledge.out_of_scope)
+    print(f"OK: {len(knowledge.assessments)} assessment(s), {entries} entries, {events} timeline events, "
+          f"{declined} out-of-scope kinds in {path}")
     return 0
 
 

@@ -80,3 +80,15 @@ def test_any_text_gets_a_result_never_an_exception(engine: Engine, text: str) ->
     assert 0 <= result.score <= 100
     assert len(result.suggestions) <= 3
     assert (result.entry is not None) == result.matched
+
+
+def test_a_kind_of_question_the_article_does_not_answer_is_declined_with_its_reason(engine: Engine) -> None:
+    result = engine.answer("how many soldiers have died in the war so far?")
+    assert not result.matched and result.entry is None
+    assert result.reason and "casualt" in result.reason
+    assert all(s.entry_id in {e.id for e in engine.entries} for s in result.suggestions)
+
+
+def test_autocomplete_never_offers_questions_the_bot_declines(engine: Engine) -> None:
+    declined = {q for kind in engine.knowledge.out_of_scope for q in kind.questions}
+    assert not declined & set(engine.autocomplete("how many died casualties"))
