@@ -7,9 +7,11 @@ Scoring has three parts, each in 0..1:
 - closeness: the weighted F1 of the question against the entry's nearest phrasing (words it
   shares over words asked, and over the phrasing's words).
 - fuzzy: rapidfuzz's QRatio against the entry's phrasings (normalised words), for leftover typos.
-The engine answers only when the best entry clears a threshold and leads the runner-up by a margin
-(or scores so high that no margin is needed); otherwise it declines and offers the nearest entries
-as suggestions. The constants live in `Tuning`, calibrated by benchmarks/calibrate.py.
+The knowledge base's out-of-scope kinds of question are scored like entries. The engine answers only
+when the best match is an entry that clears a threshold and leads the runner-up by a margin (or
+scores so high that no margin is needed); otherwise it declines, saying why when the best match is
+an out-of-scope kind, and offers the nearest entries as suggestions. The constants live in `Tuning`,
+calibrated by benchmarks/calibrate.py.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class Tuning:
 
     unknown_word_weight: float = 0.6   # relative to the rarest known word
     typo_cutoff: float = 0.79          # OSA similarity (one edit in 5 letters, transpositions count once) to correct a word
-    related_similarity: float = 0.85    # credit for a related form ("negotiating" for "negotiations")
+    related_similarity: float = 0.85   # credit for a related form ("negotiating" for "negotiations")
     # Where a word appears in an entry decides how strongly it speaks for that entry.
     answer_field_weight: float = 0.6
     sources_field_weight: float = 0.4
@@ -218,7 +220,8 @@ class Engine:
         return scored
 
     def candidates(self, tokens: list[str]) -> list[Candidate]:
-        """The entries that share words with the question, with the three 0..1 measures of fit."""
+        """The documents (entries and out-of-scope kinds) that share words with the question, with the
+        three 0..1 measures of fit; `index` points into `documents`."""
         if not tokens:
             return []
         matches = {q: self.related(q) for q in tokens}
