@@ -130,14 +130,11 @@ def chat(engine: Engine) -> int:
 
 
 def timeline(knowledge: KnowledgeBase, actor: str | None, as_json: bool) -> int:
-    events = knowledge.timeline
-    if actor:
-        wanted = actor.casefold()
-        events = tuple(e for e in events if wanted in (a.casefold() for a in e.actors))
-        if not events:
-            known = ", ".join(knowledge.actors)
-            print(f"No events involve {actor!r}. Actors in the timeline: {known}.", file=sys.stderr)
-            return EXIT_PROBLEMS
+    events = knowledge.events_of(actor)
+    if not events:
+        known = ", ".join(knowledge.actors)
+        print(f"No events involve {actor!r}. Actors in the timeline: {known}.", file=sys.stderr)
+        return EXIT_PROBLEMS
     if as_json:
         rows = [
             {

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -20,6 +21,7 @@ VOCABULARY_FILE = "vocabulary.yaml"
 PRECISIONS = ("day", "week", "part-of-month", "month", "year")
 MIN_QUESTIONS = 5
 SLUG_MAX = 64
+ACTOR_MAX = 40
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -92,32 +94,52 @@ class KnowledgeBase:
     assessments: tuple[Assessment, ...]
     vocabulary: Vocabulary
 
-    @property
+    # Derived once per knowledge base (it never changes): autocomplete and buttons read these often.
+    @cached_property
     def entries(self) -> tuple[Entry, ...]:
         return tuple(e for a in self.assessments for e in a.entries)
 
-    @property
+    @cached_property
     def timeline(self) -> tuple[Event, ...]:
         """Every event of every assessment, oldest first."""
         events = (e for a in self.assessments for e in a.timeline)
         return tuple(sorted(events, key=lambda e: e.date))  # stable: same-day events keep the article's order
 
-    @property
+    @cached_property
     def out_of_scope(self) -> tuple[OutOfScope, ...]:
         return tuple(o for a in self.assessments for o in a.out_of_scope)
 
-    @property
+    @cached_property
     def actors(self) -> tuple[str, ...]:
         return tuple(sorted({actor for e in self.timeline for actor in e.actors}))
 
+    @cached_property
+    def _by_id(self) -> dict[str, Assessment | Entry | Event]:
+        return {item.id: item for item in (*self.assessments, *self.entries, *self.timeline)}
+
     def assessment(self, assessment_id: str) -> Assessment:
-        return next(a for a in self.assessments if a.id == assessment_id)
+        found = self._by_id[assessment_id]
+        assert isinstance(found, Assessment)
+        return found
 
     def entry(self, entry_id: str) -> Entry | None:
-        return next((e for e in self.entries if e.id == entry_id), None)
+        found = self._by_id.get(entry_id)
+        return found if isinstance(found, Entry) else None
 
     def event(self, event_id: str) -> Event | None:
-        return next((e for e in self.timeline if e.id == event_id), None)
+        found = self._by_id.get(event_id)
+        return found if isinstance(found, Event) else None
+
+    def actor(self, name: str) -> str | None:
+        """The timeline's spelling of an actor named in any case ("russia" -> "Russia"), or None."""
+        return next((a for a in self.actors if a.casefold() == name.strip().casefold()), None)
+
+    def events_of(self, actor: str | None) -> tuple[Event, ...]:
+        """The timeline, or only the events involving `actor` (named in any case)."""
+        if actor is None:
+            return self.timeline
+        canonical = self.actor(actor)
+        return tuple(e for e in self.timeline if canonical in e.actors)
 
 
 @dataclass(frozen=True)
@@ -250,6 +272,13 @@ class _Checker:
             self.add(path, f"has {len(value)} item(s), needs at least {minimum}")
         return tuple(item for item in items if item)
 
+    def actors(self, value: Any, path: tuple) -> tuple[str, ...]:
+        names = self.texts(value, path)
+        for i, name in enumerate(names):
+            if len(name) > ACTOR_MAX:
+                self.add(path + (i,), f"'{name}' is longer than {ACTOR_MAX} characters (actors travel in Discord button ids)")
+        return names
+
     def date(self, value: Any, path: tuple) -> dt.date | None:
         try:
             return dt.date.fromisoformat(str(value))
@@ -380,7 +409,7 @@ def _load_event(item: Any, path: tuple, assessment_id: str, source: str, check: 
         precision=check.precision(raw.get("precision"), path + ("precision",)),
         when=when,
         event=fold_whitespace(check.text(raw.get("event"), path + ("event",))),
-        actors=check.texts(raw.get("actors"), path + ("actors",)),
+        actors=check.actors(raw.get("actors"), path + ("actors",)),
         sources=check.quotes(raw.get("sources"), path + ("sources",), source),
     )
 

@@ -54,6 +54,15 @@ class Tuning:
     suggestion_floor: float = 25.0
     candidates: int = 12
 
+    def score(self, candidate: Candidate) -> float:
+        """One 0-100 score from a candidate's three measures of fit."""
+        fit = self.coverage_weight * candidate.coverage + self.closeness_weight * candidate.closeness + self.fuzzy_weight * candidate.fuzzy
+        return min(100.0, 100 * fit)
+
+    def confident(self, best: float, runner_up: float) -> bool:
+        """Whether the best score is worth answering with, given the runner-up's."""
+        return best >= self.sure_threshold or (best >= self.answer_threshold and best - runner_up >= self.margin)
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -122,8 +131,9 @@ class Engine:
             for question in document.questions:
                 phrasing_tokens.append(self.normalizer.tokens(words(question)))
                 self._phrasing_owner.append(index)
-        # The entries' phrasings come first: autocomplete offers only those.
+        # The entries' phrasings come first: autocomplete offers only those, compared by these keys.
         self.phrasings = [q for entry in self.entries for q in entry.questions]
+        self._autocomplete_keys = [_autocomplete_key(q) for q in self.phrasings]
 
         count = len(self.documents)
         document_frequency: dict[str, int] = defaultdict(int)
@@ -189,40 +199,41 @@ class Engine:
 
     def answer(self, question: str) -> Result:
         """The best entry for `question`, or a decline with up to three suggestions."""
-        tokens = self.query_tokens(question)
-        ranked = self._rank(tokens) if not set(tokens) <= QUESTION_WORDS else []
         cleaned = clean(question)
+        ranked = self.rank(self.query_tokens(cleaned))
         if not ranked:
             return Result(cleaned, False, 0.0, None, ())
         best_index, best = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         t = self.tuning
         top = self.documents[best_index]
-        confident = best >= t.sure_threshold or (best >= t.answer_threshold and best - runner_up >= t.margin)
-        if confident and isinstance(top, Entry):
+        if isinstance(top, Entry) and t.confident(best, runner_up):
             return Result(cleaned, True, round(best, 1), top, ())
         reason = top.reason if isinstance(top, OutOfScope) and best >= t.answer_threshold else None
-        suggestions = tuple(
-            Suggestion(doc.id, doc.questions[0], round(score, 1))
-            for doc, score in ((self.documents[i], score) for i, score in ranked)
-            if isinstance(doc, Entry) and score >= t.suggestion_floor
-        )[:3]
-        return Result(cleaned, False, round(best, 1), None, suggestions, reason)
+        return Result(cleaned, False, round(best, 1), None, self.suggestions(ranked), reason)
 
-    def _rank(self, tokens: list[str]) -> list[tuple[int, float]]:
-        """Candidate entries with their 0-100 scores, best first."""
-        t = self.tuning
-        scored = [
-            (c.index, min(100.0, 100 * (t.coverage_weight * c.coverage + t.closeness_weight * c.closeness + t.fuzzy_weight * c.fuzzy)))
-            for c in self.candidates(tokens)
-        ]
+    def suggestions(self, ranked: list[tuple[int, float]]) -> tuple[Suggestion, ...]:
+        """Up to three entries (never out-of-scope kinds) from a ranking, for "Did you mean"."""
+        entries = ((self.documents[i], score) for i, score in ranked)
+        return tuple(
+            Suggestion(doc.id, doc.questions[0], round(score, 1))
+            for doc, score in entries
+            if isinstance(doc, Entry) and score >= self.tuning.suggestion_floor
+        )[:3]
+
+    def rank(self, tokens: list[str]) -> list[tuple[int, float]]:
+        """(document index, 0-100 score) for the candidates, best first."""
+        scored = [(c.index, self.tuning.score(c)) for c in self.candidates(tokens)]
         scored.sort(key=lambda pair: pair[1], reverse=True)
         return scored
 
     def candidates(self, tokens: list[str]) -> list[Candidate]:
         """The documents (entries and out-of-scope kinds) that share words with the question, with the
-        three 0..1 measures of fit; `index` points into `documents`."""
-        if not tokens:
+        three 0..1 measures of fit; `index` points into `documents`.
+
+        A question made only of question words ("who are you?") has none: it says nothing about what.
+        """
+        if set(tokens) <= QUESTION_WORDS:
             return []
         matches = {q: self.related(q) for q in tokens}
         weights = {q: max((self._idf[k] for k in m), default=self._unknown_weight) for q, m in matches.items()}
@@ -271,15 +282,15 @@ class Engine:
         if not cleaned:
             return [entry.questions[0] for entry in self.entries[:limit]]
         hits = process.extract(
-            cleaned, self.phrasings, scorer=fuzz.WRatio, processor=_autocomplete_key, limit=limit * 3, score_cutoff=50
+            _autocomplete_key(cleaned), self._autocomplete_keys, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=50
         )
         seen: set[int] = set()
         out: list[str] = []
-        for phrasing, _score, p in hits:
+        for _key, _score, p in hits:
             owner = self._phrasing_owner[p]
             if owner not in seen:
                 seen.add(owner)
-                out.append(phrasing)
+                out.append(self.phrasings[p])
             if len(out) == limit:
                 break
         return out

@@ -6,12 +6,12 @@ One function per kind of reply renders it for every channel: slash commands, men
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from bot.knowledge import Assessment, Event, KnowledgeBase
+from bot.knowledge import Assessment, Entry, Event, KnowledgeBase
 from bot.matching import Result
 
-# Discord's documented embed limits.
+# Discord's documented limits, in one place for every edge.
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
 FIELD_NAME_LIMIT = 256
@@ -19,6 +19,11 @@ FIELD_VALUE_LIMIT = 1024
 FOOTER_LIMIT = 2048
 FIELDS_LIMIT = 25
 EMBED_TOTAL_LIMIT = 6000
+CONTENT_LIMIT = 2000        # a message's text
+CHOICE_LIMIT = 100          # an autocomplete choice's name and value
+AUTOCOMPLETE_CHOICES = 25
+BUTTON_LABEL_LIMIT = 80
+CUSTOM_ID_LIMIT = 100       # a component's custom id: ids (64) and actors (40) are capped to fit
 TIMELINE_PAGE_CHARS = 3500  # leaves room in a 6,000-character embed for title, footer and quotes
 
 QUOTE_MARK = "> "
@@ -31,12 +36,13 @@ def clip(text: str, limit: int) -> str:
 
 @dataclass(frozen=True)
 class Card:
+    """What one reply shows; every part is clipped to Discord's embed limits as the card is made."""
+
     title: str
     description: str
     fields: tuple[tuple[str, str], ...] = ()
     footer: str = ""
     kind: str = "answer"
-    suggestions: tuple[str, ...] = field(default=())  # entry ids offered as "Did you mean"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "title", clip(self.title, TITLE_LIMIT))
@@ -44,9 +50,13 @@ class Card:
         fields = tuple((clip(n, FIELD_NAME_LIMIT), clip(v, FIELD_VALUE_LIMIT)) for n, v in self.fields[:FIELDS_LIMIT])
         object.__setattr__(self, "fields", fields)
         object.__setattr__(self, "footer", clip(self.footer, FOOTER_LIMIT))
+        # Over the 6,000 characters an embed may hold in all: shorten the description, then drop fields
+        # from the end, so the card always fits however many there are.
         overflow = self.size() - EMBED_TOTAL_LIMIT
         if overflow > 0:
             object.__setattr__(self, "description", clip(self.description, max(len(self.description) - overflow, 1)))
+        while self.size() > EMBED_TOTAL_LIMIT and self.fields:
+            object.__setattr__(self, "fields", self.fields[:-1])
 
     def size(self) -> int:
         return len(self.title) + len(self.description) + len(self.footer) + sum(len(n) + len(v) for n, v in self.fields)
@@ -68,41 +78,29 @@ def quote_block(quotes: tuple[str, ...], limit: int = FIELD_VALUE_LIMIT) -> str:
     return clip("\n".join(f"{QUOTE_MARK}{q}" for q in quotes), limit)
 
 
+def _entry_card(entry: Entry, title: str, knowledge: KnowledgeBase) -> Card:
+    return Card(
+        title=title,
+        description=entry.answer,
+        fields=(("From the article", quote_block(entry.sources)),),
+        footer=byline(knowledge.assessment(entry.assessment_id)),
+    )
+
+
 def render_answer(result: Result, knowledge: KnowledgeBase) -> Card:
     """The reply to a question: the answer with its quoted source, or a decline with suggestions."""
-    if result.matched and result.entry is not None:
-        entry = result.entry
-        assessment = knowledge.assessment(entry.assessment_id)
-        return Card(
-            title=result.question or entry.questions[0],
-            description=entry.answer,
-            fields=(("From the article", quote_block(entry.sources)),),
-            footer=byline(assessment),
-        )
+    if result.entry is not None:
+        return _entry_card(result.entry, result.question or result.entry.questions[0], knowledge)
     lines = [f"{result.reason} I won't guess." if result.reason else "The assessment doesn't cover that, so I won't guess."]
     if result.suggestions:
         lines += ["", "Did you mean:"] + [f"• {s.question}" for s in result.suggestions]
-    else:
-        lines += ["", "Try /topics to see what I can answer."]
-    return Card(
-        title=result.question or "Question",
-        description="\n".join(lines),
-        kind="decline",
-        suggestions=tuple(s.entry_id for s in result.suggestions),
-    )
+    return Card(title=result.question or "Question", description="\n".join(lines), kind="decline")
 
 
 def render_entry(entry_id: str, knowledge: KnowledgeBase) -> Card | None:
     """An entry shown directly, as when a "Did you mean" suggestion is chosen."""
     entry = knowledge.entry(entry_id)
-    if entry is None:
-        return None
-    return Card(
-        title=entry.questions[0],
-        description=entry.answer,
-        fields=(("From the article", quote_block(entry.sources)),),
-        footer=byline(knowledge.assessment(entry.assessment_id)),
-    )
+    return _entry_card(entry, entry.questions[0], knowledge) if entry else None
 
 
 def date_label(date: dt.date, precision: str) -> str:
@@ -125,10 +123,11 @@ def event_line(event: Event) -> str:
 
 def render_timeline(knowledge: KnowledgeBase, actor: str | None = None) -> list[Card]:
     """The timeline, oldest first, paged so that each card fits one embed."""
-    events = [e for e in knowledge.timeline if actor is None or actor in e.actors]
-    title = "Timeline" + (f": {actor}" if actor else "")
+    events = knowledge.events_of(actor)
+    name = (knowledge.actor(actor) or actor) if actor else None
+    title = "Timeline" + (f": {name}" if name else "")
     if not events:
-        return [Card(title=title, description=f"No events in the timeline involve {actor}.", kind="timeline")]
+        return [Card(title=title, description=f"No events in the timeline involve {name}.", kind="timeline")]
     pages: list[list[str]] = [[]]
     for event in events:
         line = clip(event_line(event), TIMELINE_PAGE_CHARS)

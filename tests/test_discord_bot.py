@@ -26,7 +26,8 @@ from bot.discord.client import AssessmentBot, create_bot
 from bot.discord.cogs.questions import cooldown_message
 from bot.discord.replies import FAILED
 from bot.discord.runner import EXIT_CONFIG, _serve
-from bot.discord.views import BUTTON_LABEL_LIMIT, SuggestionButton, TimelinePageButton
+from bot.discord.views import SuggestionButton, TimelinePageButton
+from bot.render import BUTTON_LABEL_LIMIT
 from bot.knowledge import KnowledgeBase
 from bot.render import TITLE_LIMIT, render_answer, render_event, render_help, render_timeline
 from tests.conftest import KNOWLEDGE_DIR
@@ -267,8 +268,14 @@ async def test_ask_declines_and_offers_suggestions_as_buttons(
 
 
 def test_button_labels_and_custom_ids_fit_discords_limits() -> None:
+    from bot.discord.views import VoteButton
+    from bot.knowledge import ACTOR_MAX, SLUG_MAX
+    from bot.render import CUSTOM_ID_LIMIT
+
     assert len(SuggestionButton("some-entry", "why " * 100).item.label) == BUTTON_LABEL_LIMIT
-    assert len(TimelinePageButton(3, "A" * 200, "Next").item.custom_id) <= 100
+    longest_id = "x" * SLUG_MAX  # the validator refuses longer ids and actor names
+    buttons = [SuggestionButton(longest_id), VoteButton(longest_id, helpful=False), TimelinePageButton(999, "A" * ACTOR_MAX)]
+    assert all(len(b.item.custom_id) <= CUSTOM_ID_LIMIT for b in buttons)
 
 
 @bounded

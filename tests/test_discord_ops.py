@@ -32,7 +32,8 @@ import yaml
 from bot.config import Settings
 from bot.discord.client import AssessmentBot, create_bot
 from bot.discord.cogs.operations import PROBLEMS_FILE
-from bot.discord.replies import CONTENT_LIMIT, RESTARTING
+from bot.discord.replies import RESTARTING
+from bot.render import CONTENT_LIMIT
 from bot.discord.runner import DISCORD_LOG_FLOOR, EXIT_OK, REDACTED, configure_logging, serve
 from bot.knowledge import KnowledgeBase
 from bot.live import LiveKnowledge, all_problems_text
@@ -366,15 +367,6 @@ async def test_a_failing_button_is_logged_and_the_presser_told_privately(
     assert data["flags"] & EPHEMERAL and "something went wrong" in data["content"]
     [logged] = [r for r in caplog.records if r.levelno == logging.ERROR and r.name == "bot.discord.views"]
     assert "vote:author:up" in logged.getMessage() and "RuntimeError: the vote broke" in caplog.text
-
-
-def test_an_entry_id_too_long_for_a_custom_id_gets_no_button_rather_than_a_refused_message(knowledge: KnowledgeBase) -> None:
-    from bot.discord.views import answer_view
-
-    entry = dataclasses.replace(knowledge.entries[0], id="x" * 95)
-    assert answer_view(Result("q", True, 99.0, entry, ())) is None
-    view = answer_view(Result("q", True, 99.0, knowledge.entries[0], ()))
-    assert view is not None and len(view.children) == 2
 
 
 # -- a broken database -----------------------------------------------------------------------------

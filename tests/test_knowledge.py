@@ -139,3 +139,13 @@ def test_out_of_scope_kinds_are_validated_like_entries(knowledge_copy: Path, kno
     assert "out_of_scope[0]: missing required field 'reason'" in problems
     assert f"question {entry_question!r} duplicates one in" in problems
     assert kind.id
+
+
+def test_actor_names_too_long_for_a_button_are_refused(knowledge_copy: Path) -> None:
+    path = knowledge_copy / ASSESSMENT_FILE
+    text = path.read_text(encoding="utf-8")
+    first = re.search(r"^    actors: \[", text, re.MULTILINE)
+    assert first
+    path.write_text(text[: first.end()] + "The Coalition of Everyone Who Ever Mattered, " + text[first.end():], encoding="utf-8")
+    problems = problems_of(knowledge_copy)
+    assert any("timeline[0].actors[0]" in p and "longer than 40 characters" in p for p in problems), problems

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 
 log = logging.getLogger(__name__)
 
-CONTENT_LIMIT = 2000  # Discord's limit on a message's text
 FAILED = "Sorry, something went wrong answering that. It has been logged; please try again."
 RESTARTING = "I'm restarting right now; please ask again in a minute."
 
@@ -24,9 +24,10 @@ async def say_privately(interaction: discord.Interaction, text: str) -> None:
         log.warning("Could not send a private notice for interaction %s: %s %s", interaction.id, error.status, error.text)
 
 
-async def reply_briefly(message: discord.Message, text: str) -> None:
-    """A plain-text reply to `message` that pings nobody; a refusal is logged, not raised."""
+async def reply(message: discord.Message, text: str | None = None, **content: Any) -> None:
+    """A reply to `message` (text, or an embed and view in `content`) that pings nobody; a refusal is
+    logged, not raised."""
     try:
-        await message.reply(text, mention_author=False)
+        await message.reply(text, mention_author=False, **content)
     except discord.HTTPException as error:
         log.warning("Could not reply in channel %s: %s %s", message.channel.id, error.status, error.text)

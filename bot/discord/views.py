@@ -17,16 +17,12 @@ import discord
 from bot.discord.embeds import card_to_embed
 from bot.discord.replies import FAILED, say_privately
 from bot.matching import Result
-from bot.render import clip, render_entry, render_timeline
+from bot.render import BUTTON_LABEL_LIMIT, clip, render_entry, render_timeline
 
 if TYPE_CHECKING:
     from bot.discord.client import AssessmentBot
 
 log = logging.getLogger(__name__)
-
-BUTTON_LABEL_LIMIT = 80
-CUSTOM_ID_LIMIT = 100     # Discord's limit on a component's custom id
-COMPONENTS_LIMIT = 25     # Discord's limit on components in one message (5 rows of 5 buttons)
 
 ItemT = TypeVar("ItemT", bound=discord.ui.DynamicItem[Any])
 
@@ -117,20 +113,12 @@ def answer_view(result: Result) -> discord.ui.View | None:
 
 
 def _view(items: Sequence[discord.ui.Item[Any]]) -> discord.ui.View | None:
-    """A view of `items` within Discord's limits; an item whose custom id is too long is left out, not sent."""
-    fitting = []
-    for item in items:
-        custom_id = getattr(item, "custom_id", "") or ""
-        if len(custom_id) > CUSTOM_ID_LIMIT:
-            log.warning("Left out a button whose custom id is %d characters (Discord takes %d): %.40s…",
-                        len(custom_id), CUSTOM_ID_LIMIT, custom_id)
-            continue
-        fitting.append(item)
-    if not fitting:
+    """A view of `items` (at most three suggestions or two votes: well within Discord's 25 components)."""
+    if not items:
         return None
     view = discord.ui.View(timeout=None)
-    for item in fitting[:COMPONENTS_LIMIT]:
-        view.add_item(item)  # discord.py fills rows of five
+    for item in items:
+        view.add_item(item)
     return view
 
 
@@ -139,7 +127,7 @@ class TimelinePageButton(discord.ui.DynamicItem[discord.ui.Button], template=re.
 
     def __init__(self, page: int, actor: str, label: str = "…", disabled: bool = False):
         super().__init__(
-            discord.ui.Button(label=label, style=discord.ButtonStyle.primary, disabled=disabled, custom_id=f"timeline:{page}:{actor}"[:100])
+            discord.ui.Button(label=label, style=discord.ButtonStyle.primary, disabled=disabled, custom_id=f"timeline:{page}:{actor}")
         )
         self.page = page
         self.actor = actor

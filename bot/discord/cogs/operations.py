@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.discord.client import NotAllowed
-from bot.discord.replies import CONTENT_LIMIT
+from bot.render import CONTENT_LIMIT
 from bot.live import Attempt, all_problems_text, problems_text
 
 if TYPE_CHECKING:

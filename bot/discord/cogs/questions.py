@@ -18,10 +18,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord.embeds import card_to_embed
-from bot.discord.replies import FAILED, RESTARTING, reply_briefly
+from bot.discord.replies import FAILED, RESTARTING, reply
 from bot.discord.views import answer_view
 from bot.matching import Result
-from bot.render import clip, render_answer, render_help
+from bot.render import AUTOCOMPLETE_CHOICES, CHOICE_LIMIT, clip, render_answer, render_help
 from bot.text import MAX_QUESTION_CHARS
 
 if TYPE_CHECKING:
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CHOICE_LIMIT = 100  # Discord's limit on an autocomplete choice's name and value
 
 
 def cooldown_message(retry_after: float) -> str:
@@ -57,9 +56,8 @@ class QuestionsCog(commands.Cog):
                 await interaction.response.send_message(RESTARTING, ephemeral=True)
                 return
             started = time.perf_counter()
-            retry_after = self.bot.retry_after(interaction)
+            retry_after = self._rate_limited(interaction, "slash", interaction.guild_id)
             if retry_after:
-                log.info("question via=slash rate-limited retry_after=%.1f guild=%s", retry_after, interaction.guild_id or "dm")
                 await interaction.response.send_message(cooldown_message(retry_after), ephemeral=True)
                 return
             engine = self.bot.engine
@@ -67,12 +65,11 @@ class QuestionsCog(commands.Cog):
             view = answer_view(result)
             embed = card_to_embed(render_answer(result, engine.knowledge))
             await interaction.response.send_message(embed=embed, **({"view": view} if view else {}))
-            log_outcome("slash", result, interaction.guild_id, started)
-            self.bot.record(result, interaction.guild_id)
+            self._done("slash", result, interaction.guild_id, started)
 
     @ask.autocomplete("question")
     async def ask_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        questions = self.bot.engine.autocomplete(current, limit=25)
+        questions = self.bot.engine.autocomplete(current, limit=AUTOCOMPLETE_CHOICES)
         return [app_commands.Choice(name=clip(q, CHOICE_LIMIT), value=clip(q, CHOICE_LIMIT)) for q in questions]
 
     @commands.Cog.listener()
@@ -88,7 +85,7 @@ class QuestionsCog(commands.Cog):
         with self.bot.in_flight.track():  # the stop waits for this reply, a notice included
             if self.bot.stopping:
                 if addressed:
-                    await reply_briefly(message, RESTARTING)
+                    await reply(message, RESTARTING)
                 return
             try:
                 await self._answer_message(message, via="dm" if direct else "mention" if mentioned else "listen")
@@ -96,39 +93,44 @@ class QuestionsCog(commands.Cog):
                 # The traceback names the failure; the message's text stays out of the log.
                 log.exception("Answering a message in channel %s failed", message.channel.id)
                 if addressed:
-                    await reply_briefly(message, FAILED)
+                    await reply(message, FAILED)
 
     async def _answer_message(self, message: discord.Message, via: str) -> None:
         started = time.perf_counter()
+        guild_id = message.guild.id if message.guild else None
+        if via != "listen":  # asked directly: the cooldown comes first, and its notice goes privately
+            retry_after = self._rate_limited(message, via, guild_id)
+            if retry_after:
+                await self._tell_privately(message.author, cooldown_message(retry_after))
+                return
         engine = self.bot.engine
         result = engine.answer(message.content)
-        addressed = via != "listen"
-        guild_id = message.guild.id if message.guild else None
-        if not addressed and not result.matched:
-            log.debug("listen channel %s: not a question the bot can answer (score %.1f)", message.channel.id, result.score)
-            return  # listen channels: answer what we can, stay quiet otherwise
-        retry_after = self.bot.retry_after(message)
-        if retry_after:
-            if addressed:  # a listen-channel message never asked the bot anything: no notice for it
-                log.info("question via=%s rate-limited retry_after=%.1f guild=%s", via, retry_after, guild_id or "dm")
-                await self._tell_privately(message.author, cooldown_message(retry_after))
-            return
+        if via == "listen":
+            # Listen channels: answer what we can, stay quiet otherwise; a message that never asked the
+            # bot anything gets no cooldown notice either.
+            if not result.matched or self._rate_limited(message, via, guild_id):
+                return
         if not result.question:
-            card = render_help()  # a bare mention: say how to ask
-            view = None
+            card, view = render_help(), None  # a bare mention: say how to ask
         else:
-            card = render_answer(result, engine.knowledge)
-            view = answer_view(result)
-        try:
-            await message.reply(embed=card_to_embed(card), mention_author=False, **({"view": view} if view else {}))
-        except discord.HTTPException as error:
-            log.warning("Could not reply in channel %s: %s %s", message.channel.id, error.status, error.text)
+            card, view = render_answer(result, engine.knowledge), answer_view(result)
+        await reply(message, embed=card_to_embed(card), **({"view": view} if view else {}))
         if result.question:
-            log_outcome(via, result, guild_id, started)
-            self.bot.record(result, guild_id)
+            self._done(via, result, guild_id, started)
+
+    def _rate_limited(self, source: discord.Message | discord.Interaction, via: str, guild_id: int | None) -> float | None:
+        """Seconds this user must wait, logged when they must; None when they may ask now."""
+        retry_after = self.bot.retry_after(source)
+        if retry_after:
+            log.info("question via=%s rate-limited retry_after=%.1f guild=%s", via, retry_after, guild_id or "dm")
+        return retry_after
+
+    def _done(self, via: str, result: Result, guild_id: int | None, started: float) -> None:
+        log_outcome(via, result, guild_id, started)
+        self.bot.record(result, guild_id)
 
     async def _tell_privately(self, user: discord.abc.User, text: str) -> None:
         try:
             await user.send(text)
         except discord.HTTPException as error:
-            log.info("Could not DM a cooldown notice to user %s: %s", user.id, error.status)
+            log.info("Could not DM a cooldown notice: %s", error.status)

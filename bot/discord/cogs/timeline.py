@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.discord.embeds import card_to_embed
 from bot.discord.views import timeline_view
 from bot.matching import search_events
-from bot.render import clip, render_event, render_timeline
+from bot.render import AUTOCOMPLETE_CHOICES, CHOICE_LIMIT, clip, render_event, render_timeline
 
 if TYPE_CHECKING:
     from bot.discord.client import AssessmentBot
@@ -33,7 +33,7 @@ class TimelineCog(commands.Cog):
             await interaction.response.send_message(embed=card_to_embed(render_event(found, knowledge)))
             return
         if actor:
-            canonical = {a.casefold(): a for a in knowledge.actors}.get(actor.casefold())
+            canonical = knowledge.actor(actor)
             if canonical is None:
                 await interaction.response.send_message(f"Unknown actor. Choose one of: {', '.join(knowledge.actors)}.", ephemeral=True)
                 return
@@ -45,9 +45,10 @@ class TimelineCog(commands.Cog):
     @timeline.autocomplete("actor")
     async def actor_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         wanted = current.casefold()
-        return [app_commands.Choice(name=a, value=a) for a in self.bot.knowledge.actors if wanted in a.casefold()][:25]
+        actors = [a for a in self.bot.knowledge.actors if wanted in a.casefold()]
+        return [app_commands.Choice(name=a, value=a) for a in actors[:AUTOCOMPLETE_CHOICES]]
 
     @timeline.autocomplete("event")
     async def event_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        events = search_events(self.bot.knowledge.timeline, current, limit=25)
-        return [app_commands.Choice(name=clip(f"{e.date.isoformat()} · {e.event}", 100), value=e.id) for e in events]
+        events = search_events(self.bot.knowledge.timeline, current, limit=AUTOCOMPLETE_CHOICES)
+        return [app_commands.Choice(name=clip(f"{e.date.isoformat()} · {e.event}", CHOICE_LIMIT), value=e.id) for e in events]
