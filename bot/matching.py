@@ -41,16 +41,16 @@ class Tuning:
 
     unknown_word_weight: float = 0.6   # relative to the rarest known word
     typo_cutoff: float = 0.79          # OSA similarity (one edit in 5 letters, transpositions count once) to correct a word
-    related_similarity: float = 0.85   # credit for a related form ("negotiating" for "negotiations")
+    related_similarity: float = 0.7   # credit for a related form ("negotiating" for "negotiations")
     # Where a word appears in an entry decides how strongly it speaks for that entry.
     answer_field_weight: float = 0.6
     sources_field_weight: float = 0.4
     coverage_weight: float = 0.3
-    closeness_weight: float = 0.4
-    fuzzy_weight: float = 0.3
-    answer_threshold: float = 60.0
+    closeness_weight: float = 0.5
+    fuzzy_weight: float = 0.2
+    answer_threshold: float = 54.0
     margin: float = 5.0
-    sure_threshold: float = 75.0       # at or above this, answer whatever the margin
+    sure_threshold: float = 90.0       # at or above this, answer whatever the margin
     suggestion_floor: float = 25.0
     candidates: int = 12
 
