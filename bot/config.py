@@ -89,12 +89,23 @@ def load_settings(environ: Mapping[str, str] | None = None, env_files: Sequence[
     if env_files is None:
         env_files = (Path.cwd() / ".env", PROJECT_ROOT / ".env")
     env_file = next((p for p in env_files if p.is_file()), None)
-    values = {k: v for k, v in (dotenv_values(env_file) if env_file else {}).items() if v is not None}
-    values.update(environ)
+    from_file = {k: v for k, v in (dotenv_values(env_file) if env_file else {}).items() if v is not None}
+    values = {**from_file, **environ}
     read = _Reader(values)
+
+    def path(name: str, default: Path) -> Path:
+        """A path setting; a relative one in `.env` is relative to that file, so it works from any directory."""
+        raw = read.text(name)
+        if not raw:
+            return default
+        value = Path(raw).expanduser()
+        if env_file and name not in environ and not value.is_absolute():
+            value = env_file.parent / value
+        return value
+
     token = values.get("DISCORD_TOKEN", "").strip()
     settings = Settings(
-        knowledge_dir=Path(values.get("KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE_DIR).expanduser(),
+        knowledge_dir=path("KNOWLEDGE_DIR", DEFAULT_KNOWLEDGE_DIR),
         discord_token=Secret(token) if token else None,
         listen_channel_ids=frozenset(read.ids("LISTEN_CHANNEL_IDS")),
         dev_guild_id=read.optional_int("DEV_GUILD_ID"),
@@ -105,7 +116,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_files: Sequence[
         shard_count=read.optional_int("SHARD_COUNT", minimum=1),
         shard_ids=tuple(read.ids("SHARD_IDS")) or None,
         log_level=read.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
-        database_path=Path(values.get("DATABASE_PATH") or Settings.database_path).expanduser(),
+        database_path=path("DATABASE_PATH", Settings.database_path),
         retention_days=read.int("RETENTION_DAYS", 90, minimum=1),
         admin_user_ids=frozenset(read.ids("ADMIN_USER_IDS")),
         knowledge_poll_seconds=read.float("KNOWLEDGE_POLL_SECONDS", 5.0, minimum=0.0),

@@ -58,8 +58,8 @@ RETRY_AFTER = timedelta(seconds=30)
 GROUPING_CUTOFF = 85.0
 MAX_OTHER_WORDINGS = 3
 MAX_SUGGESTIONS = 3
-# An answer scoring below this is kept for review (was it the right entry?). The engine answers from 54
-# (with a clear margin over the runner-up); from 70 on, answers on the development set are almost always right.
+# An answer scoring below this is kept for review (was it the right entry?): the engine answers from
+# its threshold (bot.matching.Tuning) up, and the closer to it, the likelier a wrong entry.
 LOW_CONFIDENCE = 70.0
 _VOTER_KEY = "voter_hmac_key"
 

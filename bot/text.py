@@ -78,7 +78,7 @@ class Normalizer:
         self._longest = max((len(k) for k in self._phrases), default=0)
 
     def vocabulary_words(self) -> set[str]:
-        """Raw words the vocabulary knows, so that typo correction can land on them."""
+        """The (stemmed) words of the vocabulary's terms, so that typo correction can land on them."""
         return {w for phrase in self._phrases for w in phrase}
 
     def tokens(self, raw_words: Iterable[str]) -> list[str]:

@@ -10,6 +10,8 @@ import pytest
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matching import Engine
 
+pytest_plugins = ["tests.discord_helpers"]  # the wire-level tests' fixtures: stub, settings, bot
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 ASSESSMENT_FILE = "herbst-2025-05.yaml"

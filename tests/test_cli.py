@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.conftest import ASSESSMENT_FILE, PROJECT_ROOT
 
-JSON_KEYS = {"question", "matched", "answer", "entry", "assessment", "score", "sources", "suggestions"}
+JSON_KEYS = {"question", "matched", "answer", "entry", "assessment", "score", "sources", "suggestions", "suggested_entries", "reason"}
 
 
 def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -81,7 +81,7 @@ def test_timeline_filters_by_actor_and_rejects_unknown_ones() -> None:
 def test_no_subcommand_prints_help() -> None:
     proc = run_cli()
     assert proc.returncode == 0
-    for command in ("ask", "chat", "timeline", "validate", "run"):
+    for command in ("ask", "chat", "timeline", "validate", "run", "report"):
         assert command in proc.stdout
 
 

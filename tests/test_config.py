@@ -72,3 +72,14 @@ def test_gateway_url_must_be_a_websocket_url() -> None:
     assert load_settings({"DISCORD_GATEWAY_URL": "ws://127.0.0.1:9/"}, env_files=()).gateway_url == "ws://127.0.0.1:9/"
     with pytest.raises(ConfigError, match="DISCORD_GATEWAY_URL"):
         load_settings({"DISCORD_GATEWAY_URL": "https://gateway.discord.gg"}, env_files=())
+
+
+def test_relative_paths_in_env_file_are_relative_to_that_file(tmp_path: Path) -> None:
+    env_file = tmp_path / "deploy" / ".env"
+    env_file.parent.mkdir()
+    env_file.write_text("KNOWLEDGE_DIR=kb\nDATABASE_PATH= data/records.sqlite3 \n", encoding="utf-8")
+    settings = load_settings({}, env_files=[env_file])
+    assert settings.knowledge_dir == tmp_path / "deploy" / "kb"
+    assert settings.database_path == tmp_path / "deploy" / "data" / "records.sqlite3"
+    from_environment = load_settings({"KNOWLEDGE_DIR": "kb"}, env_files=[env_file])
+    assert from_environment.knowledge_dir == Path("kb")  # the shell's own meaning: the working directory

@@ -8,154 +8,51 @@ The engine's scores are not asserted: questions are picked so the outcome is una
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import dataclasses
-import functools
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
+from bot.cli import EXIT_USAGE
 from bot.config import Settings
-from bot.discord.client import AssessmentBot, create_bot
+from bot.discord.client import AssessmentBot
 from bot.discord.cogs.questions import cooldown_message
 from bot.discord.replies import FAILED
-from bot.discord.runner import EXIT_CONFIG, _serve
+from bot.discord.runner import _serve
 from bot.discord.views import SuggestionButton, TimelinePageButton
-from bot.render import BUTTON_LABEL_LIMIT
 from bot.knowledge import KnowledgeBase
-from bot.render import TITLE_LIMIT, render_answer, render_event, render_help, render_timeline
-from tests.conftest import KNOWLEDGE_DIR
-from tests.discord_stub import DiscordStub, RecordedRequest, World, payloads
-from tests.discord_stub.fixtures import running, stand_in
+from bot.render import BUTTON_LABEL_LIMIT, TITLE_LIMIT, render_answer, render_event, render_help, render_timeline
+from tests.discord_helpers import (
+    WORLD,
+    GENERAL,
+    GUILD,
+    MESSAGES,
+    GLOBAL_COMMANDS,
+    GUILD_COMMANDS,
+    EPHEMERAL,
+    CHANNEL_MESSAGE,
+    AUTOCOMPLETE_RESULT,
+    UPDATE_MESSAGE,
+    ANSWERED,
+    DECLINED,
+    WAIT,
+    bounded,
+    serving,
+    interact,
+    reply_to,
+    until,
+    messages_sent,
+    the_embed,
+    buttons,
+    assert_answer,
+    assert_pings_nobody,
+    many_events,
+)
+from tests.discord_stub import DiscordStub, payloads
+from tests.discord_stub.fixtures import stand_in
 from tests.discord_stub.gateway import DIRECT_MESSAGES, GUILD_MESSAGES, GUILDS, MESSAGE_CONTENT
-
-WORLD = World()
-GENERAL, GUILD = WORLD.general_channel_id, WORLD.guild_id
-MESSAGES = "/channels/{channel_id}/messages"
-GLOBAL_COMMANDS = "/applications/{application_id}/commands"
-GUILD_COMMANDS = "/applications/{application_id}/guilds/{guild_id}/commands"
-EPHEMERAL = 1 << 6
-CHANNEL_MESSAGE, AUTOCOMPLETE_RESULT, UPDATE_MESSAGE = 4, 8, 7  # interaction callback types
-ANSWERED = "who wrote this article?"
-DECLINED = "what is the capital of peru?"
-WAIT = 5.0           # any single wait for the bot
-TEST_TIMEOUT = 15.0  # a whole test, start-up and shutdown included
-
-
-def bounded(test: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-    """An asyncio test that fails after TEST_TIMEOUT seconds instead of hanging the run."""
-
-    @functools.wraps(test)
-    async def run(*args: Any, **kwargs: Any) -> None:
-        async with asyncio.timeout(TEST_TIMEOUT):
-            await test(*args, **kwargs)
-
-    return pytest.mark.asyncio(run)
-
-
-# -- fixtures and helpers --------------------------------------------------------------------------
-
-@pytest_asyncio.fixture
-async def stub() -> AsyncIterator[DiscordStub]:
-    async with stand_in() as started:
-        yield started
-
-
-@pytest.fixture
-def settings(stub: DiscordStub, tmp_path: Path) -> Settings:
-    """Settings aimed at the stand-in; the command-registration state lands in tmp_path.
-    The cooldown is out of the way unless a test lowers it."""
-    return Settings(
-        knowledge_dir=KNOWLEDGE_DIR, api_base=stub.api_base, gateway_url=stub.gateway_url,
-        database_path=tmp_path / "bot.sqlite3", cooldown_rate=1000, cooldown_seconds=60.0,
-        knowledge_poll_seconds=0,  # others may edit the shipped knowledge meanwhile; reload tests use copies
-    )
-
-
-@contextlib.asynccontextmanager
-async def serving(stub: DiscordStub, settings: Settings, knowledge: KnowledgeBase) -> AsyncIterator[AssessmentBot]:
-    """The project's bot, connected to the stand-in and ready, closed on exit."""
-    bot = create_bot(settings, knowledge, guild_ready_timeout=0.05)
-    async with running(bot, stub, timeout=WAIT) as ready:
-        yield ready
-
-
-@pytest_asyncio.fixture
-async def bot(stub: DiscordStub, settings: Settings, knowledge: KnowledgeBase) -> AsyncIterator[AssessmentBot]:
-    async with serving(stub, settings, knowledge) as ready:
-        yield ready
-
-
-async def interact(stub: DiscordStub, event: payloads.Payload) -> RecordedRequest:
-    """Dispatch an INTERACTION_CREATE and return the bot's callback to that interaction."""
-    await stub.dispatch("INTERACTION_CREATE", event, timeout=WAIT)
-    return await stub.wait_for_request(
-        "POST", f"/interactions/{event['id']}/{event['token']}/callback", timeout=WAIT)
-
-
-def replying_to(message_id: str) -> Callable[[RecordedRequest], bool]:
-    return lambda request: str(((request.body or {}).get("message_reference") or {}).get("message_id")) == message_id
-
-
-async def reply_to(stub: DiscordStub, event: payloads.Payload) -> RecordedRequest:
-    """Dispatch a MESSAGE_CREATE and return the bot's reply to it (a message referencing it)."""
-    await stub.dispatch("MESSAGE_CREATE", event, timeout=WAIT)
-    return await stub.wait_for_request("POST", MESSAGES, where=replying_to(event["id"]), timeout=WAIT)
-
-
-async def until(condition: Callable[[], bool], what: str) -> None:
-    """Wait (up to WAIT seconds) for `condition`, for effects that follow a request's answer."""
-    async with asyncio.timeout(WAIT):
-        while not condition():
-            await asyncio.sleep(0.01)
-    assert condition(), what
-
-
-def messages_sent(stub: DiscordStub, since: int) -> list[RecordedRequest]:
-    return [r for r in stub.requests[since:] if r.matches("POST", MESSAGES)]
-
-
-def the_embed(body: dict[str, Any]) -> dict[str, Any]:
-    [embed] = body["embeds"]
-    return embed
-
-
-def buttons(body: dict[str, Any]) -> list[dict[str, Any]]:
-    return [item for row in body.get("components") or [] for item in row["components"]]
-
-
-def assert_answer(embed: dict[str, Any], knowledge: KnowledgeBase, title: str | None = None) -> None:
-    """An answer card: the entry's answer, a quote from its article, the article's byline."""
-    entry = next((e for e in knowledge.entries if e.answer == embed["description"]), None)
-    assert entry is not None, f"not an answer from the knowledge base: {embed}"
-    if title is not None:
-        assert embed["title"] == title
-    [quote] = [f for f in embed["fields"] if f["name"] == "From the article"]
-    assert quote["value"].startswith("> ") and entry.sources[0][:40] in quote["value"]
-    article = knowledge.assessment(entry.assessment_id)
-    assert article.title in embed["footer"]["text"] and article.author in embed["footer"]["text"]
-
-
-def assert_pings_nobody(body: dict[str, Any]) -> None:
-    mentions = body["allowed_mentions"]
-    assert mentions["parse"] == [] and "users" not in mentions and "roles" not in mentions, mentions
-    assert not mentions.get("replied_user", False), mentions
-
-
-def many_events(knowledge: KnowledgeBase, copies: int = 3) -> KnowledgeBase:
-    """The shipped knowledge base with its timeline repeated (fresh event ids): several pages."""
-    assessments = tuple(
-        dataclasses.replace(a, timeline=tuple(
-            dataclasses.replace(e, id=f"{e.id}-{n}") for n in range(copies) for e in a.timeline))
-        for a in knowledge.assessments
-    )
-    return dataclasses.replace(knowledge, assessments=assessments)
 
 
 # -- start-up: intents and command registration --------------------------------------------------
@@ -611,7 +508,7 @@ async def test_a_very_long_dm_still_gets_a_valid_reply(stub: DiscordStub, bot: A
 async def test_a_rejected_token_ends_the_runner_with_a_config_error(
     settings: Settings, knowledge: KnowledgeBase, caplog: pytest.LogCaptureFixture,
 ) -> None:
-    assert await _serve(settings, knowledge, "not-the-token") == EXIT_CONFIG
+    assert await _serve(settings, knowledge, "not-the-token") == EXIT_USAGE
     assert any("rejected DISCORD_TOKEN" in r.getMessage() for r in caplog.records)
 
 
@@ -621,5 +518,5 @@ async def test_a_missing_message_content_intent_ends_the_runner_with_a_config_er
 ) -> None:
     async with stand_in(allowed_intents=0) as locked:
         listening = dataclasses.replace(settings, listen_channel_ids=frozenset({int(GENERAL)}))
-        assert await _serve(listening, knowledge, locked.token) == EXIT_CONFIG
+        assert await _serve(listening, knowledge, locked.token) == EXIT_USAGE
     assert any("LISTEN_CHANNEL_IDS needs the Message Content intent" in r.getMessage() for r in caplog.records)

@@ -42,7 +42,7 @@ from bot.records import LOW_CONFIDENCE, EntryVotes, Records
 from tests.conftest import ASSESSMENT_FILE
 from tests.discord_stub import DiscordStub, payloads
 from tests.discord_stub.fixtures import stand_in
-from tests.test_discord_bot import (  # noqa: F401  (bot, stub and settings are fixtures)
+from tests.discord_helpers import (
     ANSWERED,
     CHANNEL_MESSAGE,
     DECLINED,
@@ -52,15 +52,12 @@ from tests.test_discord_bot import (  # noqa: F401  (bot, stub and settings are 
     WAIT,
     WORLD,
     assert_pings_nobody,
-    bot,
     bounded,
     buttons,
     interact,
     reply_to,
     replying_to,
     serving,
-    settings,
-    stub,
     the_embed,
     until,
 )

@@ -12,6 +12,7 @@ import aiohttp
 import discord
 from discord.voice_client import VoiceClient
 
+from bot.cli import EXIT_PROBLEMS, EXIT_USAGE
 from bot.config import Settings
 from bot.discord.client import AssessmentBot, create_bot, replies
 from bot.discord.endpoints import point_at
@@ -21,8 +22,6 @@ from bot.live import LiveKnowledge
 log = logging.getLogger(__name__)
 
 EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_CONFIG = 2
 
 # At DEBUG discord.py logs every gateway event (the text of DMs included), every request body (answers
 # repeat the question) and interaction URLs (which hold the interaction's token). Its loggers stay at
@@ -102,13 +101,13 @@ async def serve(bot: AssessmentBot, token: str) -> int:
         return EXIT_PROBLEMS
     except discord.LoginFailure:
         log.error("Discord rejected DISCORD_TOKEN. Copy the token again from the Developer Portal (Bot > Reset Token) into .env.")
-        return EXIT_CONFIG
+        return EXIT_USAGE
     except discord.PrivilegedIntentsRequired:
         log.error(
             "LISTEN_CHANNEL_IDS needs the Message Content intent: enable it in the Developer Portal "
             "(Bot > Privileged Gateway Intents), or leave LISTEN_CHANNEL_IDS empty."
         )
-        return EXIT_CONFIG
+        return EXIT_USAGE
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)

@@ -93,8 +93,7 @@ class VoteButton(
         if first:
             text = "Thanks, noted."
         elif records.problem is not None:
-            # The voter cannot fix the database: thank them all the same; the operator sees the warning.
-            log.warning("A vote on %s was not recorded: the records database is unusable (%s)", self.entry_id, records.problem)
+            # The voter cannot fix the database: thank them all the same; Records warned the operator.
             text = "Thanks, noted."
         else:
             text = "Changed your vote."

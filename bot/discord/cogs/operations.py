@@ -32,7 +32,7 @@ SPLIT_FENCE = "`\u200b``"  # three backticks that do not end a code block
 
 
 def may_reload(interaction: discord.Interaction) -> bool:
-    """Members with Manage Server where the command is used, and the users in ADMIN_USER_IDS anywhere."""
+    """Members with Manage Server in the server where the command is used, and the users in ADMIN_USER_IDS."""
     bot: AssessmentBot = interaction.client  # type: ignore[assignment]
     if interaction.user.id in bot.settings.admin_user_ids:
         return True
