@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# Waiting longer than this for another writer would stall the event loop that answers questions.
+# How long a write waits for another writer (another shard's process) before giving up on this record.
 BUSY_TIMEOUT_SECONDS = 0.5
 # After a failure, leave the database alone for a while instead of paying the busy timeout (or a
 # failed open) on every question the bot answers.
@@ -100,7 +100,8 @@ def _utc_now() -> datetime:
 class Records:
     """The question and vote store at `path`; opened on first use, safe to use when broken.
 
-    Meant for one thread (the bot's event loop). Every write is a single short transaction.
+    Meant for one thread at a time (the bot runs it on a thread of its own, off the event loop).
+    Every write is a single short transaction.
     """
 
     def __init__(self, path: Path, retention_days: int, clock: Callable[[], datetime] = _utc_now):
@@ -289,7 +290,8 @@ class Records:
         conn: sqlite3.Connection | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+            # The bot uses it from one worker thread, not necessarily the one that opened it.
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False)
             # WAL lets the report command read while the bot writes.
             conn.execute("PRAGMA journal_mode = WAL")
             # Purged questions must really go, not linger in free pages of the file.

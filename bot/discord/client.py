@@ -12,7 +12,9 @@ import contextlib
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 from pathlib import Path
 
 import discord
@@ -27,6 +29,8 @@ from bot.matching import Engine, Result
 from bot.records import Records, worth_recording
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # How long a stop waits for replies in progress before it closes anyway.
 STOP_GRACE_SECONDS = 10.0
@@ -105,6 +109,9 @@ class AssessmentBot(commands.Bot):
         self.settings = settings
         self.live = live
         self.records = Records(settings.database_path, settings.retention_days)
+        # SQLite may wait up to its busy timeout for another writer (a shard sharing the file): that
+        # wait happens on this one thread, never on the event loop that answers questions.
+        self._records_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="records")
         self.in_flight = InFlight()
         # One cooldown for every way of asking, keyed on the user, so no channel can be flooded.
         self.cooldowns: commands.CooldownMapping = commands.CooldownMapping(
@@ -124,15 +131,19 @@ class AssessmentBot(commands.Bot):
     def stopping(self) -> bool:
         return self.in_flight.closed
 
-    def record(self, result: Result, guild_id: int | None) -> None:
+    async def with_records(self, work: Callable[[Records], T]) -> T:
+        """`work(records)`, run on the records thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._records_thread, work, self.records)
+
+    async def record(self, result: Result, guild_id: int | None) -> None:
         """Keeps a declined or low-confidence question for the report (never one asked in a DM)."""
         if not worth_recording(result, direct=guild_id is None):
             return
-        self.records.record_question(
+        await self.with_records(lambda records: records.record_question(
             question=result.question, guild_id=guild_id, matched=result.matched,
             entry_id=result.entry.id if result.matched and result.entry else None,
             score=result.score, suggestions=[s.entry_id for s in result.suggestions],
-        )
+        ))
 
     def retry_after(self, source: discord.Message | discord.Interaction) -> float | None:
         """Seconds the user must wait before asking again, or None when they may ask now."""
@@ -144,7 +155,7 @@ class AssessmentBot(commands.Bot):
 
         # Opens (and creates) the database now, so a problem shows at start-up; Records logs it as a
         # warning naming the path, and the bot answers questions all the same.
-        if self.records.healthy:
+        if await self.with_records(lambda records: records.healthy):
             log.info("Recording unanswered questions and votes in %s (kept %d days)", self.records.path, self.records.retention_days)
         await load_cogs(self)
         await self.sync_commands()
@@ -157,7 +168,8 @@ class AssessmentBot(commands.Bot):
         if not await self.in_flight.drain(STOP_GRACE_SECONDS):
             log.warning("Stopping with %s unfinished after %.0f s", replies(self.in_flight.count), STOP_GRACE_SECONDS)
         await super().close()
-        self.records.close()
+        await self.with_records(lambda records: records.close())
+        self._records_thread.shutdown(wait=False)
 
     async def sync_commands(self) -> None:
         """Register the commands with Discord only when they changed since the last registration.

@@ -87,9 +87,11 @@ class VoteButton(
 
     @reports_failures
     async def callback(self, interaction: discord.Interaction) -> None:
-        records = _bot(interaction).records
+        bot = _bot(interaction)
         message_id = interaction.message.id if interaction.message else interaction.id
-        first = records.record_vote(message_id=message_id, entry_id=self.entry_id, voter_id=interaction.user.id, helpful=self.helpful)
+        first = await bot.with_records(lambda records: records.record_vote(
+            message_id=message_id, entry_id=self.entry_id, voter_id=interaction.user.id, helpful=self.helpful))
+        records = bot.records
         if first:
             text = "Thanks, noted."
         elif records.problem is not None:

@@ -158,6 +158,6 @@ class OperationsCog(commands.Cog):
 
     async def _purge_records(self) -> None:
         try:
-            self.bot.records.purge()
+            await self.bot.with_records(lambda records: records.purge())
         except Exception:  # Records never raises; this keeps the loop alive if that ever changes
             log.exception("Purging old records failed")

@@ -65,7 +65,7 @@ class QuestionsCog(commands.Cog):
             view = answer_view(result)
             embed = card_to_embed(render_answer(result, engine.knowledge))
             await interaction.response.send_message(embed=embed, **({"view": view} if view else {}))
-            self._done("slash", result, interaction.guild_id, started)
+            await self._done("slash", result, interaction.guild_id, started)
 
     @ask.autocomplete("question")
     async def ask_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -116,7 +116,7 @@ class QuestionsCog(commands.Cog):
             card, view = render_answer(result, engine.knowledge), answer_view(result)
         await reply(message, embed=card_to_embed(card), **({"view": view} if view else {}))
         if result.question:
-            self._done(via, result, guild_id, started)
+            await self._done(via, result, guild_id, started)
 
     def _rate_limited(self, source: discord.Message | discord.Interaction, via: str, guild_id: int | None) -> float | None:
         """Seconds this user must wait, logged when they must; None when they may ask now."""
@@ -125,9 +125,9 @@ class QuestionsCog(commands.Cog):
             log.info("question via=%s rate-limited retry_after=%.1f guild=%s", via, retry_after, guild_id or "dm")
         return retry_after
 
-    def _done(self, via: str, result: Result, guild_id: int | None, started: float) -> None:
+    async def _done(self, via: str, result: Result, guild_id: int | None, started: float) -> None:
         log_outcome(via, result, guild_id, started)
-        self.bot.record(result, guild_id)
+        await self.bot.record(result, guild_id)
 
     async def _tell_privately(self, user: discord.abc.User, text: str) -> None:
         try:
