@@ -103,7 +103,7 @@ def evaluate(engine: Engine, items: list[Labelled]) -> Report:
         report.outcomes.append(
             Outcome(
                 item,
-                result.entry.id if result.matched and result.entry else None,
+                result.entry.id if result.entry else None,
                 tuple(s.entry_id for s in result.suggestions),
                 result.score,
             )

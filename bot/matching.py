@@ -84,7 +84,7 @@ class Result:
     question: str
     matched: bool
     score: float
-    entry: Entry | None
+    entry: Entry | None  # the entry answered with: set exactly when `matched`
     suggestions: tuple[Suggestion, ...]
     reason: str | None = None  # why it declined, when the question is a kind the article does not answer
 

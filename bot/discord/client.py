@@ -141,7 +141,7 @@ class AssessmentBot(commands.Bot):
             return
         await self.with_records(lambda records: records.record_question(
             question=result.question, guild_id=guild_id, matched=result.matched,
-            entry_id=result.entry.id if result.matched and result.entry else None,
+            entry_id=result.entry.id if result.entry else None,
             score=result.score, suggestions=[s.entry_id for s in result.suggestions],
         ))
 

@@ -108,7 +108,7 @@ def vote_buttons(entry_id: str) -> list[discord.ui.Item[Any]]:
 
 def answer_view(result: Result) -> discord.ui.View | None:
     """The buttons under an answer: 👍 and 👎 for an answer, one per suggestion for a decline."""
-    if result.matched and result.entry is not None:
+    if result.entry is not None:
         return _view(vote_buttons(result.entry.id))
     return _view([SuggestionButton(s.entry_id, s.question) for s in result.suggestions])
 

@@ -38,7 +38,7 @@ def cooldown_message(retry_after: float) -> str:
 
 def log_outcome(via: str, result: Result, guild_id: int | None, started: float) -> None:
     """The one INFO line per question answered or declined. No question text, no user."""
-    entry = result.entry.id if result.matched and result.entry else "declined"
+    entry = result.entry.id if result.entry else "declined"
     latency_ms = (time.perf_counter() - started) * 1000
     log.info("question via=%s entry=%s score=%.1f latency_ms=%.0f guild=%s",
              via, entry, result.score, latency_ms, guild_id if guild_id is not None else "dm")
