@@ -1,12 +1,15 @@
 """The answer engine: from any text a person types to an entry of the knowledge base, or a decline.
 
-Scoring has three parts, each in 0..1:
+Scoring has four parts, each in 0..1:
 - coverage: how much of the question's information (words weighted by rarity across entries) the
   entry's text contains. Words the knowledge base has never seen count against every entry, so
   "how many soldiers died" does not match an entry just because it mentions "Russia".
 - closeness: the weighted F1 of the question against the entry's nearest phrasing (words it
   shares over words asked, and over the phrasing's words).
 - fuzzy: rapidfuzz's QRatio against the entry's phrasings (normalised words), for leftover typos.
+- meaning: the cosine of the question's word-embedding vector with its nearest phrasing's
+  (bot.semantics), for paraphrases in other words ("what did the americans want the kremlin to put up
+  with" for "what was Russia asked to accept").
 The knowledge base's out-of-scope kinds of question are scored like entries. The engine answers only
 when the best match is an entry that clears a threshold and leads the runner-up by a margin (or
 scores so high that no margin is needed); otherwise it declines, saying why when the best match is
@@ -24,10 +27,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.knowledge import Entry, Event, KnowledgeBase, OutOfScope
+from bot.semantics import Embedder, default_embedder
 from bot.text import QUESTION_WORDS, Normalizer, clean, stem, words
 
 CACHE_LIMIT = 50_000  # per-word caches stop growing here: arbitrary user text must not grow them forever
@@ -39,24 +44,31 @@ RELATED_PREFIX = 5  # words sharing this many first letters (and most of the sho
 class Tuning:
     """The engine's constants, calibrated by benchmarks/calibrate.py (never on tests/eval/heldout.yaml)."""
 
-    unknown_word_weight: float = 0.6   # relative to the rarest known word
+    unknown_word_weight: float = 1.0   # relative to the rarest known word
     typo_cutoff: float = 0.79          # OSA similarity (one edit in 5 letters, transpositions count once) to correct a word
     related_similarity: float = 0.7   # credit for a related form ("negotiating" for "negotiations")
     # Where a word appears in an entry decides how strongly it speaks for that entry.
     answer_field_weight: float = 0.6
     sources_field_weight: float = 0.4
-    coverage_weight: float = 0.3
-    closeness_weight: float = 0.5
-    fuzzy_weight: float = 0.2
-    answer_threshold: float = 54.0
-    margin: float = 5.0
-    sure_threshold: float = 90.0       # at or above this, answer whatever the margin
+    coverage_weight: float = 0.5
+    closeness_weight: float = 0.2
+    fuzzy_weight: float = 0.1
+    meaning_weight: float = 0.2
+    answer_threshold: float = 51.0
+    margin: float = 8.0
+    sure_threshold: float = 75.0       # at or above this, answer whatever the margin
     suggestion_floor: float = 25.0
-    candidates: int = 12
+    candidates: int = 12               # by shared words
+    meaning_candidates: int = 3        # by meaning alone, for paraphrases that share no word
 
     def score(self, candidate: Candidate) -> float:
         """One 0-100 score from a candidate's three measures of fit."""
-        fit = self.coverage_weight * candidate.coverage + self.closeness_weight * candidate.closeness + self.fuzzy_weight * candidate.fuzzy
+        fit = (
+            self.coverage_weight * candidate.coverage
+            + self.closeness_weight * candidate.closeness
+            + self.fuzzy_weight * candidate.fuzzy
+            + self.meaning_weight * candidate.meaning
+        )
         return min(100.0, 100 * fit)
 
     def confident(self, best: float, runner_up: float) -> bool:
@@ -70,6 +82,7 @@ class Candidate:
     coverage: float   # share of the question's information found anywhere in the entry
     closeness: float  # weighted F1 against the entry's nearest phrasing
     fuzzy: float      # rapidfuzz QRatio against the nearest phrasing, 0..1
+    meaning: float    # cosine with the nearest phrasing's embedding, floored at 0
 
 
 @dataclass(frozen=True)
@@ -92,9 +105,10 @@ class Result:
 class Engine:
     """Matches questions against a loaded knowledge base; the index is built once, here."""
 
-    def __init__(self, knowledge: KnowledgeBase, tuning: Tuning = Tuning()):
+    def __init__(self, knowledge: KnowledgeBase, tuning: Tuning = Tuning(), embedder: Embedder | None = None):
         self.knowledge = knowledge
         self.tuning = tuning
+        self.embedder = embedder or default_embedder()
         self.normalizer = Normalizer(knowledge.vocabulary)
         self.entries = knowledge.entries
         # What the index scores: the entries, then the kinds of question the article does not answer,
@@ -105,6 +119,12 @@ class Engine:
     # --- index ------------------------------------------------------------------------------------
 
     def _build_index(self) -> None:
+        self._build_word_index()
+        self._phrasing_vectors = self.embedder.embed([" ".join(words(q)) for document in self.documents for q in document.questions])
+        # Each document's phrasings are consecutive rows, so a document's best cosine is one reduceat.
+        self._first_phrasing = np.array([self._phrasings_of[i][0] for i in range(len(self.documents))], dtype=np.int64)
+
+    def _build_word_index(self) -> None:
         known_words: set[str] = set(self.normalizer.vocabulary_words())
         entry_fields: list[dict[str, float]] = []
         phrasing_tokens: list[list[str]] = []
@@ -112,15 +132,21 @@ class Engine:
         events_by_entry = _dates_of_entries(self.knowledge)
         for index, document in enumerate(self.documents):
             fields: dict[str, float] = {}
+            for question in document.questions:  # the phrasings weigh most: 1.0
+                raw = words(question)
+                known_words.update(raw)
+                tokens = self.normalizer.tokens(raw)
+                phrasing_tokens.append(tokens)
+                self._phrasing_owner.append(index)
+                fields.update(dict.fromkeys(tokens, 1.0))
             if isinstance(document, Entry):
                 texts = (
-                    (document.questions, 1.0),
                     (document.tags + (document.id.replace("-", " "),) + events_by_entry[document.id], 0.8),
                     ((document.answer,), self.tuning.answer_field_weight),
                     (document.sources, self.tuning.sources_field_weight),
                 )
             else:
-                texts = ((document.questions, 1.0), ((document.reason,), self.tuning.answer_field_weight))
+                texts = (((document.reason,), self.tuning.answer_field_weight),)
             for items, weight in texts:
                 for item in items:
                     raw = words(item)
@@ -128,9 +154,6 @@ class Engine:
                     for token in self.normalizer.tokens(raw):
                         fields[token] = max(fields.get(token, 0.0), weight)
             entry_fields.append(fields)
-            for question in document.questions:
-                phrasing_tokens.append(self.normalizer.tokens(words(question)))
-                self._phrasing_owner.append(index)
         # The entries' phrasings come first: autocomplete offers only those, compared by these keys.
         self.phrasings = [q for entry in self.entries for q in entry.questions]
         self._autocomplete_keys = [_autocomplete_key(q) for q in self.phrasings]
@@ -200,7 +223,7 @@ class Engine:
     def answer(self, question: str) -> Result:
         """The best entry for `question`, or a decline with up to three suggestions."""
         cleaned = clean(question)
-        ranked = self.rank(self.query_tokens(cleaned))
+        ranked = self.rank(cleaned)
         if not ranked:
             return Result(cleaned, False, 0.0, None, ())
         best_index, best = ranked[0]
@@ -221,18 +244,19 @@ class Engine:
             if isinstance(doc, Entry) and score >= self.tuning.suggestion_floor
         )[:3]
 
-    def rank(self, tokens: list[str]) -> list[tuple[int, float]]:
+    def rank(self, question: str) -> list[tuple[int, float]]:
         """(document index, 0-100 score) for the candidates, best first."""
-        scored = [(c.index, self.tuning.score(c)) for c in self.candidates(tokens)]
+        scored = [(c.index, self.tuning.score(c)) for c in self.candidates(question)]
         scored.sort(key=lambda pair: pair[1], reverse=True)
         return scored
 
-    def candidates(self, tokens: list[str]) -> list[Candidate]:
-        """The documents (entries and out-of-scope kinds) that share words with the question, with the
-        three 0..1 measures of fit; `index` points into `documents`.
+    def candidates(self, question: str) -> list[Candidate]:
+        """The documents (entries and out-of-scope kinds) that share the most words with the question or
+        come nearest in meaning, with the four 0..1 measures of fit; `index` points into `documents`.
 
         A question made only of question words ("who are you?") has none: it says nothing about what.
         """
+        tokens = self.query_tokens(question)
         if set(tokens) <= QUESTION_WORDS:
             return []
         matches = {q: self.related(q) for q in tokens}
@@ -247,14 +271,23 @@ class Engine:
                     credit[index] = max(credit.get(index, 0.0), similarity * field_weight)
             for index, value in credit.items():
                 coverage[index] += weights[q] * value / total
+        meaning = self._meaning(question)
+        pool = heapq.nlargest(self.tuning.candidates, coverage, key=coverage.__getitem__)
+        nearest = np.argsort(-meaning, kind="stable")[: self.tuning.meaning_candidates]
+        pool += [int(i) for i in nearest if int(i) not in pool]
         query_text = " ".join(tokens)
         found = []
-        for index in heapq.nlargest(self.tuning.candidates, coverage, key=coverage.__getitem__):
+        for index in pool:
             phrasing_ids = self._phrasings_of[index]
             closeness = max(self._phrasing_fit(matches, weights, total, self._phrasing_sets[p]) for p in phrasing_ids)
             fuzzy = process.extractOne(query_text, [self._phrasing_text[p] for p in phrasing_ids], scorer=fuzz.QRatio)
-            found.append(Candidate(index, coverage[index], closeness, fuzzy[1] / 100 if fuzzy else 0.0))
+            found.append(Candidate(index, coverage.get(index, 0.0), closeness, fuzzy[1] / 100 if fuzzy else 0.0, float(meaning[index])))
         return found
+
+    def _meaning(self, question: str) -> np.ndarray:
+        """Per document, the cosine (floored at 0) of the question with its nearest phrasing."""
+        cosines = self._phrasing_vectors @ self.embedder.embed([" ".join(self._correct(w) for w in words(question))])[0]
+        return np.maximum(np.maximum.reduceat(cosines, self._first_phrasing), 0.0)
 
     def _phrasing_fit(self, matches: dict[str, dict[str, float]], weights: dict[str, float], total: float, phrasing: frozenset[str]) -> float:
         """F1 of weighted recall (question words the phrasing has) and precision (phrasing words asked about)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rapidfuzz import utils
 
@@ -41,6 +42,7 @@ def words(text: str) -> list[str]:
     return utils.default_process(_APOSTROPHES.sub("", text.casefold())).split()
 
 
+@lru_cache(maxsize=1 << 16)  # a knowledge base of 60,000 phrasings repeats its words a million times
 def stem(word: str) -> str:
     """A deliberately light suffix stripper: plural, past and gerund forms meet their base word."""
     if len(word) > 5 and word.endswith("ing"):

@@ -1,0 +1,88 @@
+"""Meaning-level similarity of short texts, for paraphrases that share no words with a phrasing.
+
+A text's vector is the mean of its tokens' vectors in WordLlama's static embedding (the
+l2_supercat 256-dimension model, MIT-licensed, shipped inside the `wordllama` wheel), normalised so
+that a dot product is a cosine. Only the package's data files are used, located through its
+installed-files record: importing `wordllama` itself would configure the root logger (a second,
+unredacted log handler) and, through a path bug in its loader, fetch the bundled tokenizer from
+Hugging Face, while this bot must never reach the network outside Discord.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import metadata
+from itertools import chain
+from pathlib import Path
+
+import numpy as np
+from safetensors.numpy import load_file
+from tokenizers import Tokenizer
+
+MODEL_PACKAGE = "wordllama"
+WEIGHTS_FILE = "l2_supercat_256.safetensors"
+TOKENIZER_FILE = "l2_supercat_tokenizer_config.json"
+WEIGHTS_KEY = "embedding.weight"
+BATCH = 2048  # texts or words at once
+MAX_CHARACTERS = 1000  # a question's meaning is in its start; 4,000 characters of paste need not be read
+
+
+class Embedder:
+    """Turns texts into unit vectors; rows of `embed`'s result line up with its input."""
+
+    def __init__(self, weights: Path, tokenizer: Path):
+        self._vectors = load_file(str(weights))[WEIGHTS_KEY].astype(np.float32)
+        self._tokenizer = Tokenizer.from_file(str(tokenizer))
+        self.dimensions = self._vectors.shape[1]
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """(len(texts), dimensions) float32 unit vectors; a text with no tokens gets the zero vector."""
+        # The tokenizer never merges across a space, so a text's token vectors are its words' token
+        # vectors, and a word that 60,000 phrasings repeat is tokenized once.
+        split = [text[:MAX_CHARACTERS].split() for text in texts]
+        row_of = {word: row for row, word in enumerate(dict.fromkeys(chain.from_iterable(split)))}
+        word_sums = self._token_sums(list(row_of))
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for start in range(0, len(split), BATCH):  # in batches, to stay in the processor's cache
+            batch = split[start : start + BATCH]
+            lengths = np.fromiter(map(len, batch), dtype=np.int64, count=len(batch))
+            filled = lengths > 0
+            if not filled.any():
+                continue
+            rows = np.fromiter((row_of[w] for words in batch for w in words), dtype=np.int64, count=int(lengths.sum()))
+            starts = np.concatenate(([0], np.cumsum(lengths[filled])[:-1]))
+            sums = np.add.reduceat(word_sums[rows], starts, axis=0)
+            norms = np.linalg.norm(sums, axis=1, keepdims=True)
+            out[start : start + len(batch)][filled] = sums / np.where(norms > 0, norms, 1.0)
+        return out
+
+    def _token_sums(self, words: list[str]) -> np.ndarray:
+        """Per word, the sum of its tokens' vectors."""
+        sums = np.zeros((len(words), self.dimensions), dtype=np.float32)
+        for start in range(0, len(words), BATCH):
+            ids = [e.ids for e in self._tokenizer.encode_batch(words[start : start + BATCH], add_special_tokens=False)]
+            lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+            flat = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum()))
+            starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # every word has at least one token
+            sums[start : start + len(ids)] = np.add.reduceat(self._vectors[flat.clip(0, len(self._vectors) - 1)], starts, axis=0)
+        return sums
+
+
+@cache
+def default_embedder() -> Embedder:
+    """The bundled model, loaded once per process (about 0.1 s, 33 MB)."""
+    return Embedder(_model_file(WEIGHTS_FILE), _model_file(TOKENIZER_FILE))
+
+
+def _model_file(name: str) -> Path:
+    try:
+        files = metadata.files(MODEL_PACKAGE) or []
+    except metadata.PackageNotFoundError:
+        files = []
+    for file in files:
+        if file.name == name:
+            return Path(str(file.locate()))
+    raise FileNotFoundError(
+        f"{name} of the {MODEL_PACKAGE} package is missing: install the project as the README says "
+        f"(pip install -e .), which installs {MODEL_PACKAGE}"
+    )
