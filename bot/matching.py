@@ -171,6 +171,7 @@ class Engine:
             for token, weight in fields.items():
                 self._postings[token][index] = weight
         self._phrasing_sets = [frozenset(tokens) for tokens in phrasing_tokens]
+        self._phrasing_weight = [sum(self._idf[k] for k in tokens) for tokens in self._phrasing_sets]
         self._phrasing_text = [" ".join(tokens) for tokens in phrasing_tokens]
         self._phrasings_of: dict[int, list[int]] = defaultdict(list)
         for p, owner in enumerate(self._phrasing_owner):
@@ -276,10 +277,14 @@ class Engine:
         nearest = np.argsort(-meaning, kind="stable")[: self.tuning.meaning_candidates]
         pool += [int(i) for i in nearest if int(i) not in pool]
         query_text = " ".join(tokens)
+        asked = set().union(*matches.values())
         found = []
         for index in pool:
             phrasing_ids = self._phrasings_of[index]
-            closeness = max(self._phrasing_fit(matches, weights, total, self._phrasing_sets[p]) for p in phrasing_ids)
+            closeness = max(
+                (self._phrasing_fit(matches, weights, total, p) for p in phrasing_ids if not self._phrasing_sets[p].isdisjoint(asked)),
+                default=0.0,
+            )
             fuzzy = process.extractOne(query_text, [self._phrasing_text[p] for p in phrasing_ids], scorer=fuzz.QRatio)
             found.append(Candidate(index, coverage.get(index, 0.0), closeness, fuzzy[1] / 100 if fuzzy else 0.0, float(meaning[index])))
         return found
@@ -289,8 +294,9 @@ class Engine:
         cosines = self._phrasing_vectors @ self.embedder.embed([" ".join(self._correct(w) for w in words(question))])[0]
         return np.maximum(np.maximum.reduceat(cosines, self._first_phrasing), 0.0)
 
-    def _phrasing_fit(self, matches: dict[str, dict[str, float]], weights: dict[str, float], total: float, phrasing: frozenset[str]) -> float:
-        """F1 of weighted recall (question words the phrasing has) and precision (phrasing words asked about)."""
+    def _phrasing_fit(self, matches: dict[str, dict[str, float]], weights: dict[str, float], total: float, p: int) -> float:
+        """F1 of weighted recall (question words phrasing `p` has) and precision (its words asked about)."""
+        phrasing = self._phrasing_sets[p]
         recalled = 0.0
         hit: set[str] = set()
         for q, related in matches.items():
@@ -303,7 +309,7 @@ class Engine:
         if not recalled:
             return 0.0
         recall = recalled / total
-        phrasing_weight = sum(self._idf[k] for k in phrasing)
+        phrasing_weight = self._phrasing_weight[p]
         precision = sum(self._idf[k] for k in hit) / phrasing_weight if phrasing_weight else 0.0
         return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 

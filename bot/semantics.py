@@ -24,6 +24,7 @@ WEIGHTS_FILE = "l2_supercat_256.safetensors"
 TOKENIZER_FILE = "l2_supercat_tokenizer_config.json"
 WEIGHTS_KEY = "embedding.weight"
 BATCH = 2048  # texts or words at once
+WORD_CACHE_LIMIT = 100_000  # words remembered (1 KB each): arbitrary user text must not grow it forever
 MAX_CHARACTERS = 1000  # a question's meaning is in its start; 4,000 characters of paste need not be read
 
 
@@ -33,6 +34,7 @@ class Embedder:
     def __init__(self, weights: Path, tokenizer: Path):
         self._vectors = load_file(str(weights))[WEIGHTS_KEY].astype(np.float32)
         self._tokenizer = Tokenizer.from_file(str(tokenizer))
+        self._word_sums: dict[str, np.ndarray] = {}
         self.dimensions = self._vectors.shape[1]
 
     def embed(self, texts: list[str]) -> np.ndarray:
@@ -57,14 +59,21 @@ class Embedder:
         return out
 
     def _token_sums(self, words: list[str]) -> np.ndarray:
-        """Per word, the sum of its tokens' vectors."""
-        sums = np.zeros((len(words), self.dimensions), dtype=np.float32)
-        for start in range(0, len(words), BATCH):
-            ids = [e.ids for e in self._tokenizer.encode_batch(words[start : start + BATCH], add_special_tokens=False)]
+        """Per distinct word, the sum of its tokens' vectors; remembered, as questions reuse words."""
+        fresh: dict[str, np.ndarray] = {}
+        missing = [w for w in words if w not in self._word_sums]
+        for start in range(0, len(missing), BATCH):
+            batch = missing[start : start + BATCH]
+            ids = [e.ids for e in self._tokenizer.encode_batch(batch, add_special_tokens=False)]
             lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
             flat = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum()))
             starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # every word has at least one token
-            sums[start : start + len(ids)] = np.add.reduceat(self._vectors[flat.clip(0, len(self._vectors) - 1)], starts, axis=0)
+            fresh.update(zip(batch, np.add.reduceat(self._vectors[flat.clip(0, len(self._vectors) - 1)], starts, axis=0)))
+        if len(self._word_sums) + len(fresh) <= WORD_CACHE_LIMIT:
+            self._word_sums.update(fresh)
+        sums = np.zeros((len(words), self.dimensions), dtype=np.float32)
+        for row, word in enumerate(words):
+            sums[row] = fresh[word] if word in fresh else self._word_sums[word]
         return sums
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.knowledge import KnowledgeBase
 from bot.matching import Engine
 from bot.text import clean
 
@@ -92,3 +95,17 @@ def test_a_kind_of_question_the_article_does_not_answer_is_declined_with_its_rea
 def test_autocomplete_never_offers_questions_the_bot_declines(engine: Engine) -> None:
     declined = {q for kind in engine.knowledge.out_of_scope for q in kind.questions}
     assert not declined & set(engine.autocomplete("how many died casualties"))
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("what did moscow have to swallow under the american plan", "russia-concessions"),
+        ("what did the europeans threaten the kremlin with", "may-12-deadline"),
+    ],
+)
+def test_meaning_answers_paraphrases_that_words_alone_do_not(knowledge: KnowledgeBase, engine: Engine, question: str, entry_id: str) -> None:
+    result = engine.answer(question)
+    assert result.entry is not None and result.entry.id == entry_id
+    words_only = Engine(knowledge, replace(engine.tuning, meaning_weight=0.0, meaning_candidates=0)).answer(question)
+    assert words_only.entry is None or words_only.entry.id != entry_id
