@@ -44,7 +44,7 @@ RELATED_PREFIX = 5  # words sharing this many first letters (and most of the sho
 class Tuning:
     """The engine's constants, calibrated by benchmarks/calibrate.py (never on tests/eval/heldout.yaml)."""
 
-    unknown_word_weight: float = 1.0   # relative to the rarest known word
+    unknown_word_weight: float = 0.6   # relative to the rarest known word
     typo_cutoff: float = 0.79          # OSA similarity (one edit in 5 letters, transpositions count once) to correct a word
     related_similarity: float = 0.7   # credit for a related form ("negotiating" for "negotiations")
     # Where a word appears in an entry decides how strongly it speaks for that entry.
