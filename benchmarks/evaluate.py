@@ -1,6 +1,6 @@
 """Answer quality on the labelled question sets: scores by kind, the confusion, and every failure.
 
-    python benchmarks/evaluate.py                 # development, held-aside and blind sets
+    python benchmarks/evaluate.py                 # development, held-aside, blind and fresh sets
     python benchmarks/evaluate.py --failures dev  # also list the development set's failures
 """
 
@@ -15,7 +15,12 @@ from bot.knowledge import load_knowledge
 from bot.matching import Engine
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
-SETS = {"dev": EVAL_DIR / "questions.yaml", "heldout": EVAL_DIR / "heldout.yaml", "blind": EVAL_DIR / "blind.yaml"}
+SETS = {
+    "dev": EVAL_DIR / "questions.yaml",
+    "heldout": EVAL_DIR / "heldout.yaml",
+    "blind": EVAL_DIR / "blind.yaml",
+    "fresh": EVAL_DIR / "fresh.yaml",
+}
 VERDICTS = ("right", "wrong-entry", "declined", "declined-ok", "false-answer")
 
 

@@ -12,7 +12,7 @@ from bot.matching import Engine
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
 
 
-@pytest.mark.parametrize("name", ["questions.yaml", "blind.yaml", "heldout.yaml"])
+@pytest.mark.parametrize("name", ["questions.yaml", "blind.yaml", "fresh.yaml", "heldout.yaml"])
 def test_question_set_labels_name_real_entries(engine: Engine, name: str) -> None:
     ids = {entry.id for entry in engine.entries}
     for item in load_questions(EVAL_DIR / name):
