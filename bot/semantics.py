@@ -33,6 +33,10 @@ class Embedder:
 
     def __init__(self, weights: Path, tokenizer: Path):
         self._vectors = load_file(str(weights))[WEIGHTS_KEY].astype(np.float32)
+        # Shared by the engine answering on the event loop and one being built for a reload on a worker
+        # thread: only ever read (encode_batch borrows it shared; changing padding or truncation
+        # would borrow it exclusively and fail with "Already borrowed", tokenizers issue #537), and
+        # the word cache only grows.
         self._tokenizer = Tokenizer.from_file(str(tokenizer))
         self._word_sums: dict[str, np.ndarray] = {}
         self.dimensions = self._vectors.shape[1]
