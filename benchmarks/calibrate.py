@@ -65,13 +65,12 @@ def main() -> None:
     knowledge = load_knowledge(load_settings().knowledge_dir)
     questions = [item for name in TUNING_SETS for item in load_questions(EVAL_DIR / name)]
     best = None
-    grid = itertools.product((0.6, 1.0), (0.7,), ((0.6, 0.4),))
-    for unknown, related, (answer_weight, sources_weight) in grid:
-        base = replace(Tuning(), unknown_word_weight=unknown, related_similarity=related,
-                       answer_field_weight=answer_weight, sources_field_weight=sources_weight)
+    grid = itertools.product((0.6, 1.0), (0.1, 0.2, 0.4))
+    for unknown, shrinkage in grid:
+        base = replace(Tuning(), unknown_word_weight=unknown, meaning_shrinkage=shrinkage)
         engine = Engine(knowledge, base)
         items = [(item, engine.candidates(item.question)) for item in questions]
-        for a, b, d in itertools.product((0.1, 0.2, 0.3, 0.4, 0.5), (0.2, 0.3, 0.4, 0.5), (0.1, 0.2, 0.3, 0.4, 0.5)):
+        for a, b, d in itertools.product((0.1, 0.2, 0.3, 0.4, 0.5), (0.1, 0.2, 0.3, 0.4), (0.2, 0.3, 0.4, 0.5, 0.6)):
             c = round(1 - a - b - d, 2)
             if c < 0:
                 continue

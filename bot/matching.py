@@ -32,7 +32,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.knowledge import Entry, Event, KnowledgeBase, OutOfScope
-from bot.semantics import Embedder, default_embedder
+from bot.semantics import Embedder, default_embedder, unit_rows, whitening
 from bot.text import QUESTION_WORDS, Normalizer, clean, stem, words
 
 CACHE_LIMIT = 50_000  # per-word caches stop growing here: arbitrary user text must not grow them forever
@@ -44,18 +44,19 @@ RELATED_PREFIX = 5  # words sharing this many first letters (and most of the sho
 class Tuning:
     """The engine's constants, calibrated by benchmarks/calibrate.py (never on tests/eval/heldout.yaml)."""
 
-    unknown_word_weight: float = 0.6   # relative to the rarest known word
+    unknown_word_weight: float = 1.0   # relative to the rarest known word
     typo_cutoff: float = 0.79          # OSA similarity (one edit in 5 letters, transpositions count once) to correct a word
     related_similarity: float = 0.7   # credit for a related form ("negotiating" for "negotiations")
     # Where a word appears in an entry decides how strongly it speaks for that entry.
     answer_field_weight: float = 0.6
     sources_field_weight: float = 0.4
-    coverage_weight: float = 0.5
+    coverage_weight: float = 0.4
     closeness_weight: float = 0.2
     fuzzy_weight: float = 0.1
-    meaning_weight: float = 0.2
-    answer_threshold: float = 51.0
-    margin: float = 8.0
+    meaning_weight: float = 0.3
+    meaning_shrinkage: float = 0.2     # of the whitening (bot.semantics.whitening)
+    answer_threshold: float = 48.0
+    margin: float = 5.0
     sure_threshold: float = 75.0       # at or above this, answer whatever the margin
     suggestion_floor: float = 25.0
     candidates: int = 12               # by shared words
@@ -120,9 +121,11 @@ class Engine:
 
     def _build_index(self) -> None:
         self._build_word_index()
-        self._phrasing_vectors = self.embedder.embed([" ".join(words(q)) for document in self.documents for q in document.questions])
+        vectors = self.embedder.embed([" ".join(words(q)) for document in self.documents for q in document.questions])
         # Each document's phrasings are consecutive rows, so a document's best cosine is one reduceat.
         self._first_phrasing = np.array([self._phrasings_of[i][0] for i in range(len(self.documents))], dtype=np.int64)
+        self._whitening = whitening(vectors, self._first_phrasing, self.tuning.meaning_shrinkage)
+        self._phrasing_vectors = unit_rows(vectors @ self._whitening)
 
     def _build_word_index(self) -> None:
         known_words: set[str] = set(self.normalizer.vocabulary_words())
@@ -291,7 +294,8 @@ class Engine:
 
     def _meaning(self, question: str) -> np.ndarray:
         """Per document, the cosine (floored at 0) of the question with its nearest phrasing."""
-        cosines = self._phrasing_vectors @ self.embedder.embed([" ".join(self._correct(w) for w in words(question))])[0]
+        vector = unit_rows(self.embedder.embed([" ".join(self._correct(w) for w in words(question))])[0] @ self._whitening)
+        cosines = self._phrasing_vectors @ vector
         return np.maximum(np.maximum.reduceat(cosines, self._first_phrasing), 0.0)
 
     def _phrasing_fit(self, matches: dict[str, dict[str, float]], weights: dict[str, float], total: float, p: int) -> float:

@@ -2,7 +2,8 @@
 
 A text's vector is the mean of its tokens' vectors in WordLlama's static embedding (the
 l2_supercat 256-dimension model, MIT-licensed, shipped inside the `wordllama` wheel), normalised so
-that a dot product is a cosine. Only the package's data files are used, located through its
+that a dot product is a cosine. `whitening` adapts the space to a knowledge base: directions in which
+phrasings of the same entry differ (wording, style) are shrunk, so that what remains tells entries apart. Only the package's data files are used, located through its
 installed-files record: importing `wordllama` itself would configure the root logger (a second,
 unredacted log handler) and, through a path bug in its loader, fetch the bundled tokenizer from
 Hugging Face, while this bot must never reach the network outside Discord.
@@ -57,9 +58,7 @@ class Embedder:
                 continue
             rows = np.fromiter((row_of[w] for words in batch for w in words), dtype=np.int64, count=int(lengths.sum()))
             starts = np.concatenate(([0], np.cumsum(lengths[filled])[:-1]))
-            sums = np.add.reduceat(word_sums[rows], starts, axis=0)
-            norms = np.linalg.norm(sums, axis=1, keepdims=True)
-            out[start : start + len(batch)][filled] = sums / np.where(norms > 0, norms, 1.0)
+            out[start : start + len(batch)][filled] = unit_rows(np.add.reduceat(word_sums[rows], starts, axis=0))
         return out
 
     def _token_sums(self, words: list[str]) -> np.ndarray:
@@ -99,3 +98,31 @@ def _model_file(name: str) -> Path:
         f"{name} of the {MODEL_PACKAGE} package is missing: install the project as the README says "
         f"(pip install -e .), which installs {MODEL_PACKAGE}"
     )
+
+
+def whitening(vectors: np.ndarray, first_rows: np.ndarray, shrinkage: float) -> np.ndarray:
+    """Within-class covariance normalisation: the matrix that, applied to unit vectors, makes the
+    spread of phrasings around their own entry's mean equal in every direction.
+
+    Each entry's phrasings are consecutive rows of `vectors`, starting at `first_rows`. `shrinkage`
+    (relative to the mean variance) keeps directions the phrasings never vary in from being blown
+    up. Returns a (dimensions, dimensions) matrix; the identity when there is nothing to learn from.
+    """
+    dimensions = vectors.shape[1]
+    counts = np.diff(np.append(first_rows, len(vectors)))
+    if len(vectors) <= len(first_rows):
+        return np.eye(dimensions, dtype=np.float32)
+    means = np.add.reduceat(vectors, first_rows, axis=0) / counts[:, None].astype(vectors.dtype)
+    residuals = vectors - np.repeat(means, counts, axis=0)
+    variances, directions = np.linalg.eigh((residuals.T @ residuals).astype(np.float64) / len(vectors))
+    scale = variances.mean()
+    if scale <= 0:
+        return np.eye(dimensions, dtype=np.float32)
+    return ((directions / np.sqrt(np.maximum(variances, 0) + shrinkage * scale)) @ directions.T).astype(np.float32)
+
+
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    """`vectors` scaled to length 1 (zero rows stay zero)."""
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.where(norms > 0, norms, 1.0)
+
