@@ -2,12 +2,12 @@
 
     python benchmarks/calibrate.py
 
-Searches the weights of the four measures of fit and the answer threshold, margin and "sure"
-threshold for the highest accuracy that keeps declines >= 97%, wrong answers <= 1% and the right
-entry among the suggestions for >= 85% of the declined answerable questions (stricter than the
-product's targets, for headroom on questions nobody has seen). It selects on the tuning sets
-only; the held-aside set's figures are printed for the chosen tuning, never
-used to choose it. Copy the winner into `Tuning` in bot/matching.py.
+Searches the weights of the four measures of fit, the whitening's shrinkage, and the answer,
+margin, "sure" and agreement thresholds for the highest accuracy that keeps declines >= 97%, wrong
+answers <= 1% and the right entry among the suggestions for >= 85% of the declined answerable
+questions (stricter than the product's targets, for headroom on questions nobody has seen). It
+selects on the tuning sets only; the held-aside set's figures are printed for the chosen tuning,
+never used to choose it. Copy the winner into `Tuning` in bot/matching.py.
 """
 
 from __future__ import annotations
@@ -30,25 +30,27 @@ MIN_DECLINES, MAX_WRONG, MIN_SUGGESTION_RECALL = 0.97, 0.01, 0.85
 
 
 def rankings(engine: Engine, items: list, weights: Tuning) -> list:
-    """Per question: (the item, the engine's ranking under `weights`, the suggestions it would offer)."""
+    """Per question: (the item, the engine's ranking under `weights`, whether words and meaning agree on
+    its top, whether the right entry is among the suggestions it would offer)."""
     rows = []
     for item, candidates in items:
         ranked = sorted(((c.index, weights.score(c)) for c in candidates), key=lambda pair: pair[1], reverse=True)
+        agreed = bool(ranked) and weights.agreed(candidates, ranked[0][0])
         suggested = {s.entry_id for s in engine.suggestions(ranked)}
-        rows.append((item, ranked, bool(item.expected & suggested)))
+        rows.append((item, ranked, agreed, bool(item.expected & suggested)))
     return rows
 
 
 def outcome(engine: Engine, rows: list, tuning: Tuning) -> tuple[float, float, float, float]:
     """Accuracy, wrong-answer rate, decline rate and suggestion recall, deciding as Engine.answer does."""
     right = wrong = declined_ok = answerable = declined = suggested = 0
-    for item, ranked, right_suggested in rows:
+    for item, ranked, agreed, right_suggested in rows:
         matched = False
         if ranked:
             best_index, best = ranked[0]
             runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
             top = engine.documents[best_index]
-            matched = isinstance(top, Entry) and tuning.confident(best, runner_up)
+            matched = isinstance(top, Entry) and tuning.confident(best, runner_up, agreed)
         if item.answerable:
             answerable += 1
             right += matched and top.id in item.expected
@@ -66,22 +68,24 @@ def main() -> None:
     questions = [item for name in TUNING_SETS for item in load_questions(EVAL_DIR / name)]
     best = None
     grid = itertools.product((0.6, 1.0), (0.1, 0.2, 0.4))
+    decisions = list(itertools.product(range(36, 75, 3), (0, 1, 2, 3, 5, 8), (101, 90, 85, 80, 75), (101, 40, 44, 48, 52)))
     for unknown, shrinkage in grid:
         base = replace(Tuning(), unknown_word_weight=unknown, meaning_shrinkage=shrinkage)
         engine = Engine(knowledge, base)
         items = [(item, engine.candidates(item.question)) for item in questions]
-        for a, b, d in itertools.product((0.1, 0.2, 0.3, 0.4, 0.5), (0.1, 0.2, 0.3, 0.4), (0.2, 0.3, 0.4, 0.5, 0.6)):
+        for a, b, d in itertools.product((0.2, 0.3, 0.4, 0.5), (0.1, 0.2, 0.3), (0.2, 0.3, 0.4, 0.5)):
             c = round(1 - a - b - d, 2)
             if c < 0:
                 continue
             weighted = replace(base, coverage_weight=a, closeness_weight=b, fuzzy_weight=c, meaning_weight=d)
             rows = rankings(engine, items, weighted)
-            for threshold, margin, sure in itertools.product(range(30, 90, 3), (0, 1, 2, 3, 5, 8), (101, 90, 85, 80, 75)):
-                tuning = replace(weighted, answer_threshold=float(threshold), margin=float(margin), sure_threshold=float(sure))
+            for threshold, margin, sure, agreement in decisions:
+                tuning = replace(weighted, answer_threshold=float(threshold), margin=float(margin), sure_threshold=float(sure),
+                                 agreement_threshold=float(agreement))
                 accuracy, wrong, declines, recall = outcome(engine, rows, tuning)
-                if declines >= MIN_DECLINES and wrong <= MAX_WRONG and recall >= MIN_SUGGESTION_RECALL:
-                    if best is None or (accuracy, -wrong, declines) > best[0]:
-                        best = ((accuracy, -wrong, declines), tuning)
+                within_bounds = declines >= MIN_DECLINES and wrong <= MAX_WRONG and recall >= MIN_SUGGESTION_RECALL
+                if within_bounds and (best is None or (accuracy, -wrong, declines) > best[0]):
+                    best = ((accuracy, -wrong, declines), tuning)
     if best is None:
         print("No tuning meets the decline and wrong-answer bounds.")
         return

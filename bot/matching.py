@@ -7,13 +7,14 @@ Scoring has four parts, each in 0..1:
 - closeness: the weighted F1 of the question against the entry's nearest phrasing (words it
   shares over words asked, and over the phrasing's words).
 - fuzzy: rapidfuzz's QRatio against the entry's phrasings (normalised words), for leftover typos.
-- meaning: the cosine of the question's word-embedding vector with its nearest phrasing's
-  (bot.semantics), for paraphrases in other words ("what did the americans want the kremlin to put up
-  with" for "what was Russia asked to accept").
+- meaning: the cosine of the question's word-embedding vector with its nearest phrasing's, in a space
+  whitened on the knowledge base's phrasings (bot.semantics), for paraphrases in other words ("what
+  did the americans want the kremlin to put up with" for "what was Russia asked to accept").
 The knowledge base's out-of-scope kinds of question are scored like entries. The engine answers only
-when the best match is an entry that clears a threshold and leads the runner-up by a margin (or
-scores so high that no margin is needed); otherwise it declines, saying why when the best match is
-an out-of-scope kind, and offers the nearest entries as suggestions. The constants live in `Tuning`,
+when the best match is an entry that clears a threshold and leads the runner-up by a margin, or
+scores so high that no margin is needed, or is picked by the words alone and by the meaning alone
+and clears a lower threshold (two independent views agreeing); otherwise it declines, saying why
+when the best match is an out-of-scope kind, and offers the nearest entries as suggestions. The constants live in `Tuning`,
 calibrated by benchmarks/calibrate.py.
 """
 
@@ -44,37 +45,48 @@ RELATED_PREFIX = 5  # words sharing this many first letters (and most of the sho
 class Tuning:
     """The engine's constants, calibrated by benchmarks/calibrate.py (never on tests/eval/heldout.yaml)."""
 
-    unknown_word_weight: float = 1.0   # relative to the rarest known word
+    unknown_word_weight: float = 0.6   # relative to the rarest known word
     typo_cutoff: float = 0.79          # OSA similarity (one edit in 5 letters, transpositions count once) to correct a word
     related_similarity: float = 0.7   # credit for a related form ("negotiating" for "negotiations")
     # Where a word appears in an entry decides how strongly it speaks for that entry.
     answer_field_weight: float = 0.6
     sources_field_weight: float = 0.4
     coverage_weight: float = 0.4
-    closeness_weight: float = 0.2
+    closeness_weight: float = 0.1
     fuzzy_weight: float = 0.1
-    meaning_weight: float = 0.3
-    meaning_shrinkage: float = 0.2     # of the whitening (bot.semantics.whitening)
-    answer_threshold: float = 48.0
+    meaning_weight: float = 0.4
+    meaning_shrinkage: float = 0.4     # of the whitening (bot.semantics.whitening)
+    answer_threshold: float = 57.0
     margin: float = 5.0
     sure_threshold: float = 75.0       # at or above this, answer whatever the margin
+    agreement_threshold: float = 48.0  # enough, whatever the margin, when words and meaning alone pick the same entry
     suggestion_floor: float = 25.0
     candidates: int = 12               # by shared words
     meaning_candidates: int = 3        # by meaning alone, for paraphrases that share no word
 
     def score(self, candidate: Candidate) -> float:
-        """One 0-100 score from a candidate's three measures of fit."""
-        fit = (
-            self.coverage_weight * candidate.coverage
-            + self.closeness_weight * candidate.closeness
-            + self.fuzzy_weight * candidate.fuzzy
-            + self.meaning_weight * candidate.meaning
-        )
-        return min(100.0, 100 * fit)
+        """One 0-100 score from a candidate's four measures of fit."""
+        return min(100.0, 100 * (self.words_fit(candidate) + self.meaning_weight * candidate.meaning))
 
-    def confident(self, best: float, runner_up: float) -> bool:
-        """Whether the best score is worth answering with, given the runner-up's."""
-        return best >= self.sure_threshold or (best >= self.answer_threshold and best - runner_up >= self.margin)
+    def words_fit(self, candidate: Candidate) -> float:
+        """The part of the score that comes from the words the question shares with the entry."""
+        return self.coverage_weight * candidate.coverage + self.closeness_weight * candidate.closeness + self.fuzzy_weight * candidate.fuzzy
+
+    def confident(self, best: float, runner_up: float, agreed: bool = False) -> bool:
+        """Whether the best score is worth answering with, given the runner-up's, and whether the words
+        and the meaning, each on its own, would have picked the same entry (`agreed`)."""
+        return (
+            best >= self.sure_threshold
+            or (best >= self.answer_threshold and best - runner_up >= self.margin)
+            or (agreed and best >= self.agreement_threshold)
+        )
+
+    def agreed(self, candidates: Sequence[Candidate], index: int) -> bool:
+        """Whether document `index` comes first among `candidates` both by words alone and by meaning alone."""
+        return (
+            max(candidates, key=self.words_fit).index == index
+            and max(candidates, key=lambda c: c.meaning).index == index
+        )
 
 
 @dataclass(frozen=True)
@@ -227,14 +239,15 @@ class Engine:
     def answer(self, question: str) -> Result:
         """The best entry for `question`, or a decline with up to three suggestions."""
         cleaned = clean(question)
-        ranked = self.rank(cleaned)
+        candidates = self.candidates(cleaned)
+        ranked = self.ranking(candidates)
         if not ranked:
             return Result(cleaned, False, 0.0, None, ())
         best_index, best = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         t = self.tuning
         top = self.documents[best_index]
-        if isinstance(top, Entry) and t.confident(best, runner_up):
+        if isinstance(top, Entry) and t.confident(best, runner_up, t.agreed(candidates, best_index)):
             return Result(cleaned, True, round(best, 1), top, ())
         reason = top.reason if isinstance(top, OutOfScope) and best >= t.answer_threshold else None
         return Result(cleaned, False, round(best, 1), None, self.suggestions(ranked), reason)
@@ -249,8 +262,11 @@ class Engine:
         )[:3]
 
     def rank(self, question: str) -> list[tuple[int, float]]:
-        """(document index, 0-100 score) for the candidates, best first."""
-        scored = [(c.index, self.tuning.score(c)) for c in self.candidates(question)]
+        """(document index, 0-100 score) for the question's candidates, best first."""
+        return self.ranking(self.candidates(question))
+
+    def ranking(self, candidates: Sequence[Candidate]) -> list[tuple[int, float]]:
+        scored = [(c.index, self.tuning.score(c)) for c in candidates]
         scored.sort(key=lambda pair: pair[1], reverse=True)
         return scored
 

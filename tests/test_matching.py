@@ -107,5 +107,6 @@ def test_autocomplete_never_offers_questions_the_bot_declines(engine: Engine) ->
 def test_meaning_answers_paraphrases_that_words_alone_do_not(knowledge: KnowledgeBase, engine: Engine, question: str, entry_id: str) -> None:
     result = engine.answer(question)
     assert result.entry is not None and result.entry.id == entry_id
-    words_only = Engine(knowledge, replace(engine.tuning, meaning_weight=0.0, meaning_candidates=0)).answer(question)
+    no_meaning = replace(engine.tuning, meaning_weight=0.0, meaning_candidates=0, agreement_threshold=101.0)
+    words_only = Engine(knowledge, no_meaning).answer(question)
     assert words_only.entry is None or words_only.entry.id != entry_id

@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 
-from bot.semantics import default_embedder
+from bot.semantics import default_embedder, unit_rows, whitening
 
 
 def test_vectors_are_unit_length_and_line_up_with_the_texts() -> None:
@@ -44,3 +44,24 @@ def test_loading_the_model_neither_imports_wordllama_nor_touches_logging() -> No
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.split() == ["False", "0"], done.stdout + done.stderr
+
+
+def test_whitening_shrinks_the_directions_phrasings_of_one_entry_vary_in() -> None:
+    # Two entries told apart along axis 0; their phrasings vary a lot along axis 1 (wording).
+    rng = np.random.default_rng(0)
+    entry_a = np.column_stack([np.full(50, 1.0), rng.normal(0, 3, 50), rng.normal(0, 0.1, 50)])
+    entry_b = np.column_stack([np.full(50, -1.0), rng.normal(0, 3, 50), rng.normal(0, 0.1, 50)])
+    vectors = unit_rows(np.vstack([entry_a, entry_b]).astype(np.float32))
+    whitened = unit_rows(vectors @ whitening(vectors, np.array([0, 50]), shrinkage=0.1))
+    same_entry, other_entry = slice(0, 50), slice(50, 100)
+
+    def mean_cosine(rows: np.ndarray, first: slice, second: slice) -> float:
+        return float((rows[first] @ rows[second].T).mean())
+
+    assert mean_cosine(whitened, same_entry, same_entry) > mean_cosine(vectors, same_entry, same_entry) + 0.2
+    assert mean_cosine(whitened, same_entry, other_entry) < mean_cosine(vectors, same_entry, other_entry)
+
+
+def test_whitening_is_the_identity_when_every_entry_has_one_phrasing() -> None:
+    vectors = default_embedder().embed(["who wrote the article", "minerals deal"])
+    assert np.array_equal(whitening(vectors, np.array([0, 1]), shrinkage=0.2), np.eye(vectors.shape[1], dtype=np.float32))
