@@ -77,7 +77,11 @@ class Normalizer:
                 key = tuple(stem(w) for w in words(form))
                 if key:
                     self._phrases.setdefault(key, token)
-        self._longest = max((len(k) for k in self._phrases), default=0)
+        # Per first word, the lengths of the phrases it starts, longest first: most words start none.
+        lengths: dict[str, set[int]] = {}
+        for key in self._phrases:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self._lengths_from = {first: sorted(sizes, reverse=True) for first, sizes in lengths.items()}
 
     def vocabulary_words(self) -> set[str]:
         """The (stemmed) words of the vocabulary's terms, so that typo correction can land on them."""
@@ -88,7 +92,7 @@ class Normalizer:
         out: list[str] = []
         i = 0
         while i < len(stems):
-            for size in range(min(self._longest, len(stems) - i), 0, -1):
+            for size in self._lengths_from.get(stems[i], ()):
                 canonical = self._phrases.get(tuple(stems[i : i + size]))
                 if canonical:
                     out.append(canonical)
