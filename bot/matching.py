@@ -14,8 +14,8 @@ The knowledge base's out-of-scope kinds of question are scored like entries. The
 when the best match is an entry that clears a threshold and leads the runner-up by a margin, or
 scores so high that no margin is needed, or is picked by the words alone and by the meaning alone
 and clears a lower threshold (two independent views agreeing); otherwise it declines, saying why
-when the best match is an out-of-scope kind, and offers the nearest entries as suggestions. The constants live in `Tuning`,
-calibrated by benchmarks/calibrate.py.
+when the best match is an out-of-scope kind, and offers the nearest entries as suggestions. The
+constants live in `Tuning`, calibrated by benchmarks/calibrate.py.
 """
 
 from __future__ import annotations
@@ -203,10 +203,6 @@ class Engine:
 
     # --- query ------------------------------------------------------------------------------------
 
-    def query_tokens(self, text: str) -> list[str]:
-        """Question words, typos corrected against the words the knowledge base knows."""
-        return list(dict.fromkeys(self.normalizer.tokens(self._correct(word) for word in words(clean(text)))))
-
     def _correct(self, word: str) -> str:
         if len(word) < 4 or word in self._known_words or stem(word) in self._idf:
             return word
@@ -261,11 +257,8 @@ class Engine:
             if isinstance(doc, Entry) and score >= self.tuning.suggestion_floor
         )[:3]
 
-    def rank(self, question: str) -> list[tuple[int, float]]:
-        """(document index, 0-100 score) for the question's candidates, best first."""
-        return self.ranking(self.candidates(question))
-
     def ranking(self, candidates: Sequence[Candidate]) -> list[tuple[int, float]]:
+        """(document index, 0-100 score) for the candidates, best first."""
         scored = [(c.index, self.tuning.score(c)) for c in candidates]
         scored.sort(key=lambda pair: pair[1], reverse=True)
         return scored
@@ -276,7 +269,9 @@ class Engine:
 
         A question made only of question words ("who are you?") has none: it says nothing about what.
         """
-        tokens = self.query_tokens(question)
+        # Typos corrected against the words the knowledge base knows, for both the words and the meaning.
+        corrected = [self._correct(word) for word in words(clean(question))]
+        tokens = list(dict.fromkeys(self.normalizer.tokens(corrected)))
         if set(tokens) <= QUESTION_WORDS:
             return []
         matches = {q: self.related(q) for q in tokens}
@@ -291,7 +286,7 @@ class Engine:
                     credit[index] = max(credit.get(index, 0.0), similarity * field_weight)
             for index, value in credit.items():
                 coverage[index] += weights[q] * value / total
-        meaning = self._meaning(question)
+        meaning = self._meaning(" ".join(corrected))
         pool = heapq.nlargest(self.tuning.candidates, coverage, key=coverage.__getitem__)
         nearest = np.argsort(-meaning, kind="stable")[: self.tuning.meaning_candidates]
         pool += [int(i) for i in nearest if int(i) not in pool]
@@ -308,9 +303,9 @@ class Engine:
             found.append(Candidate(index, coverage.get(index, 0.0), closeness, fuzzy[1] / 100 if fuzzy else 0.0, float(meaning[index])))
         return found
 
-    def _meaning(self, question: str) -> np.ndarray:
-        """Per document, the cosine (floored at 0) of the question with its nearest phrasing."""
-        vector = unit_rows(self.embedder.embed([" ".join(self._correct(w) for w in words(question))])[0] @ self._whitening)
+    def _meaning(self, text: str) -> np.ndarray:
+        """Per document, the cosine (floored at 0) of `text` with its nearest phrasing."""
+        vector = unit_rows(self.embedder.embed([text])[0] @ self._whitening)
         cosines = self._phrasing_vectors @ vector
         return np.maximum(np.maximum.reduceat(cosines, self._first_phrasing), 0.0)
 

@@ -2,11 +2,14 @@
 
 A text's vector is the mean of its tokens' vectors in WordLlama's static embedding (the
 l2_supercat 256-dimension model, MIT-licensed, shipped inside the `wordllama` wheel), normalised so
-that a dot product is a cosine. `whitening` adapts the space to a knowledge base: directions in which
-phrasings of the same entry differ (wording, style) are shrunk, so that what remains tells entries apart. Only the package's data files are used, located through its
-installed-files record: importing `wordllama` itself would configure the root logger (a second,
-unredacted log handler) and, through a path bug in its loader, fetch the bundled tokenizer from
-Hugging Face, while this bot must never reach the network outside Discord.
+that a dot product is a cosine. `whitening` adapts the space to a knowledge base: directions in
+which phrasings of the same entry differ (wording, style) are shrunk, so that what remains tells
+entries apart.
+
+Only the package's data files are used, located through its installed-files record: importing
+`wordllama` itself would configure the root logger (a second, unredacted log handler) and, through a
+path bug in its loader, fetch the bundled tokenizer from Hugging Face, while this bot must never
+reach the network outside Discord.
 """
 
 from __future__ import annotations
@@ -125,4 +128,3 @@ def unit_rows(vectors: np.ndarray) -> np.ndarray:
     """`vectors` scaled to length 1 (zero rows stay zero)."""
     norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
     return vectors / np.where(norms > 0, norms, 1.0)
-
