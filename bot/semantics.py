@@ -28,7 +28,7 @@ WEIGHTS_FILE = "l2_supercat_256.safetensors"
 TOKENIZER_FILE = "l2_supercat_tokenizer_config.json"
 WEIGHTS_KEY = "embedding.weight"
 BATCH = 2048  # texts or words at once
-WORD_CACHE_LIMIT = 100_000  # words remembered (1 KB each): arbitrary user text must not grow it forever
+WORD_CACHE_LIMIT = 30_000  # words remembered (1 KB each, 30 MB at most): arbitrary user text must not grow it forever
 MAX_CHARACTERS = 1000  # a question's meaning is in its start; 4,000 characters of paste need not be read
 
 
