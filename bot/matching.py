@@ -52,13 +52,13 @@ class Tuning:
     answer_field_weight: float = 0.6
     sources_field_weight: float = 0.4
     coverage_weight: float = 0.4
-    closeness_weight: float = 0.1
-    fuzzy_weight: float = 0.3
+    closeness_weight: float = 0.3
+    fuzzy_weight: float = 0.1
     meaning_weight: float = 0.2
     meaning_shrinkage: float = 0.4     # of the whitening (bot.semantics.whitening)
-    answer_threshold: float = 60.0
+    answer_threshold: float = 54.0
     margin: float = 5.0
-    sure_threshold: float = 75.0       # at or above this, answer whatever the margin
+    sure_threshold: float = 80.0       # at or above this, answer whatever the margin
     agreement_threshold: float = 52.0  # enough, whatever the margin, when words and meaning alone pick the same entry
     suggestion_floor: float = 25.0
     candidates: int = 12               # by shared words
