@@ -81,8 +81,8 @@ def main() -> None:
         engine = Engine(knowledge, base)
         items = {name: [(item, engine.candidates(item.question)) for item in batch] for name, batch in questions.items()}
         for a, b, d in itertools.product((0.2, 0.3, 0.4, 0.5), (0.1, 0.2, 0.3), (0.2, 0.3, 0.4, 0.5)):
-            c = round(1 - a - b - d, 2)
-            if c < 0:
+            c = max(0.0, round(1 - a - b - d, 2))  # max: round() can give -0.0
+            if a + b + c + d > 1.001:
                 continue
             weighted = replace(base, coverage_weight=a, closeness_weight=b, fuzzy_weight=c, meaning_weight=d)
             rows_by_set = {name: rankings(engine, batch, weighted) for name, batch in items.items()}

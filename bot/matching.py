@@ -45,21 +45,21 @@ RELATED_PREFIX = 5  # words sharing this many first letters (and most of the sho
 class Tuning:
     """The engine's constants, calibrated by benchmarks/calibrate.py (never on tests/eval/heldout.yaml)."""
 
-    unknown_word_weight: float = 1.0   # relative to the rarest known word
+    unknown_word_weight: float = 0.6   # relative to the rarest known word
     typo_cutoff: float = 0.79          # OSA similarity (one edit in 5 letters, transpositions count once) to correct a word
     related_similarity: float = 0.7   # credit for a related form ("negotiating" for "negotiations")
     # Where a word appears in an entry decides how strongly it speaks for that entry.
     answer_field_weight: float = 0.6
     sources_field_weight: float = 0.4
-    coverage_weight: float = 0.3
+    coverage_weight: float = 0.4
     closeness_weight: float = 0.2
-    fuzzy_weight: float = 0.2
-    meaning_weight: float = 0.3
-    meaning_shrinkage: float = 0.2     # of the whitening (bot.semantics.whitening)
-    answer_threshold: float = 51.0
+    fuzzy_weight: float = 0.0
+    meaning_weight: float = 0.4
+    meaning_shrinkage: float = 0.4     # of the whitening (bot.semantics.whitening)
+    answer_threshold: float = 48.0
     margin: float = 5.0
-    sure_threshold: float = 75.0       # at or above this, answer whatever the margin
-    agreement_threshold: float = 48.0  # enough, whatever the margin, when words and meaning alone pick the same entry
+    sure_threshold: float = 85.0       # at or above this, answer whatever the margin
+    agreement_threshold: float = 52.0  # enough, whatever the margin, when words and meaning alone pick the same entry
     suggestion_floor: float = 25.0
     candidates: int = 12               # by shared words
     meaning_candidates: int = 3        # by meaning alone, for paraphrases that share no word
@@ -133,7 +133,7 @@ class Engine:
 
     def _build_index(self) -> None:
         self._build_word_index()
-        vectors = self.embedder.embed([" ".join(words(q)) for document in self.documents for q in document.questions])
+        vectors = self.embedder.embed([self.normalizer.spelled_out(words(q)) for document in self.documents for q in document.questions])
         # Each document's phrasings are consecutive rows, so a document's best cosine is one reduceat.
         self._first_phrasing = np.array([self._phrasings_of[i][0] for i in range(len(self.documents))], dtype=np.int64)
         self._whitening = whitening(vectors, self._first_phrasing, self.tuning.meaning_shrinkage)
@@ -288,7 +288,7 @@ class Engine:
                     credit[index] = max(credit.get(index, 0.0), similarity * field_weight)
             for index, value in credit.items():
                 coverage[index] += weights[q] * value / total
-        meaning = self._meaning(" ".join(corrected))
+        meaning = self._meaning(self.normalizer.spelled_out(corrected))
         pool = heapq.nlargest(self.tuning.candidates, coverage, key=coverage.__getitem__)
         nearest = np.argsort(-meaning, kind="stable")[: self.tuning.meaning_candidates]
         pool += [int(i) for i in nearest if int(i) not in pool]

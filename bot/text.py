@@ -71,12 +71,14 @@ class Normalizer:
         # Every variant (and the canonical term itself) becomes one canonical token, matched as a
         # phrase of stemmed words, longest phrase first.
         self._phrases: dict[tuple[str, ...], str] = {}
+        self._spelled: dict[tuple[str, ...], str] = {}  # the canonical term as words, for the meaning measure
         for variant, canonical in vocabulary.synonyms.items():
             token = "".join(words(canonical))
             for form in (variant, canonical):
                 key = tuple(stem(w) for w in words(form))
                 if key:
                     self._phrases.setdefault(key, token)
+                    self._spelled.setdefault(key, " ".join(words(canonical)))
         # Per first word, the lengths of the phrases it starts, longest first: most words start none.
         lengths: dict[str, set[int]] = {}
         for key in self._phrases:
@@ -88,17 +90,26 @@ class Normalizer:
         return {w for phrase in self._phrases for w in phrase}
 
     def tokens(self, raw_words: Iterable[str]) -> list[str]:
+        """Stemmed tokens, each synonym phrase folded onto its canonical token, stopwords dropped."""
+        return [t for t in self._folded(list(raw_words), self._phrases, stemmed=True) if t not in self.stopwords]
+
+    def spelled_out(self, raw_words: Iterable[str]) -> str:
+        """The words as typed, each synonym phrase replaced by its canonical term ("abt the us" ->
+        "about the united states"): text for the meaning measure, which knows no chat spellings."""
+        return " ".join(self._folded(list(raw_words), self._spelled, stemmed=False))
+
+    def _folded(self, raw_words: list[str], canonical_of: dict[tuple[str, ...], str], *, stemmed: bool) -> list[str]:
         stems = [stem(w) for w in raw_words]
         out: list[str] = []
         i = 0
         while i < len(stems):
             for size in self._lengths_from.get(stems[i], ()):
-                canonical = self._phrases.get(tuple(stems[i : i + size]))
+                canonical = canonical_of.get(tuple(stems[i : i + size]))
                 if canonical:
                     out.append(canonical)
                     i += size
                     break
             else:
-                out.append(stems[i])
+                out.append(stems[i] if stemmed else raw_words[i])
                 i += 1
-        return [t for t in out if t not in self.stopwords]
+        return out

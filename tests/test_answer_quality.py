@@ -24,9 +24,9 @@ def test_question_set_labels_name_real_entries(engine: Engine, name: str) -> Non
 # reached so far (a little below it), so a change that loses ground fails. The held-aside set is never
 # tuned on and is held at its own level; benchmarks/evaluate.py prints every figure.
 TARGETS = {
-    "questions.yaml": (0.93, 0.02, 0.95, 0.80),
-    "blind.yaml": (0.94, 0.02, 0.95, 0.80),
-    "fresh.yaml": (0.93, 0.02, 0.95, 0.80),
+    "questions.yaml": (0.94, 0.02, 0.95, 0.80),
+    "blind.yaml": (0.96, 0.02, 0.95, 0.80),
+    "fresh.yaml": (0.94, 0.02, 0.95, 0.80),
     "heldout.yaml": (0.88, 0.03, 0.93, 0.80),  # 2 wrong of 89 is 2.2%
 }
 

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.matching import Engine
-from bot.text import clean
+from bot.text import clean, words
 
 
 @pytest.mark.parametrize(
@@ -54,6 +54,11 @@ def test_a_declined_question_gets_suggestions_from_the_entries(engine: Engine) -
 
 def test_clean_strips_mentions_markup_and_control_characters() -> None:
     assert clean("<@!42> <@&7> <#9> hey\x00\u200b `code` <:wave:123> @everyone") == "hey code"
+
+
+def test_the_meaning_measure_reads_chat_spellings_as_the_vocabulary_spells_them(engine: Engine) -> None:
+    spelled = engine.normalizer.spelled_out(words("wat did the US n kiev say abt the truce"))
+    assert spelled == "wat did the united states n kyiv say about the cease fire"
 
 
 def test_autocomplete_offers_knowledge_base_questions_best_first(engine: Engine) -> None:
