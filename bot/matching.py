@@ -53,7 +53,7 @@ class Tuning:
     sources_field_weight: float = 0.4
     coverage_weight: float = 0.4
     closeness_weight: float = 0.2
-    fuzzy_weight: float = 0.0
+    fuzzy_weight: float = 0.0          # calibration has given it nothing since the meaning measure came in
     meaning_weight: float = 0.4
     meaning_shrinkage: float = 0.4     # of the whitening (bot.semantics.whitening)
     answer_threshold: float = 48.0
