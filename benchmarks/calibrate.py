@@ -1,6 +1,6 @@
 """Calibrates the engine's weights and thresholds on the tuning question sets (development, blind, fresh).
 
-    python benchmarks/calibrate.py
+    python benchmarks/calibrate.py     # about 8 minutes on 2 cores
 
 Searches the weights of the four measures of fit, the whitening's shrinkage, and the answer,
 margin, "sure" and agreement thresholds for the highest accuracy that keeps declines >= 97%, wrong
@@ -74,10 +74,12 @@ def main() -> None:
     knowledge = load_knowledge(load_settings().knowledge_dir)
     questions = {name: load_questions(EVAL_DIR / name) for name in TUNING_SETS}
     best = None
-    grid = itertools.product((0.6, 1.0), (0.1, 0.2, 0.4))
+    # unknown-word weight, whitening shrinkage, (answer, sources) field weights
+    grid = itertools.product((0.6, 1.0), (0.2, 0.4), ((0.6, 0.4), (0.4, 0.2), (0.8, 0.5), (0.3, 0.3)))
     decisions = list(itertools.product(range(36, 75, 3), (0, 1, 2, 3, 5, 8), (101, 90, 85, 80, 75), (101, 40, 44, 48, 52)))
-    for unknown, shrinkage in grid:
-        base = replace(Tuning(), unknown_word_weight=unknown, meaning_shrinkage=shrinkage)
+    for unknown, shrinkage, (answer_weight, sources_weight) in grid:
+        base = replace(Tuning(), unknown_word_weight=unknown, meaning_shrinkage=shrinkage,
+                       answer_field_weight=answer_weight, sources_field_weight=sources_weight)
         engine = Engine(knowledge, base)
         items = {name: [(item, engine.candidates(item.question)) for item in batch] for name, batch in questions.items()}
         for a, b, d in itertools.product((0.2, 0.3, 0.4, 0.5), (0.1, 0.2, 0.3), (0.2, 0.3, 0.4, 0.5)):

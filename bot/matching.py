@@ -45,20 +45,20 @@ RELATED_PREFIX = 5  # words sharing this many first letters (and most of the sho
 class Tuning:
     """The engine's constants, calibrated by benchmarks/calibrate.py (never on tests/eval/heldout.yaml)."""
 
-    unknown_word_weight: float = 0.6   # relative to the rarest known word
+    unknown_word_weight: float = 1.0   # relative to the rarest known word
     typo_cutoff: float = 0.79          # OSA similarity (one edit in 5 letters, transpositions count once) to correct a word
     related_similarity: float = 0.7   # credit for a related form ("negotiating" for "negotiations")
     # Where a word appears in an entry decides how strongly it speaks for that entry.
-    answer_field_weight: float = 0.6
-    sources_field_weight: float = 0.4
+    answer_field_weight: float = 0.8
+    sources_field_weight: float = 0.5
     coverage_weight: float = 0.4
-    closeness_weight: float = 0.2
-    fuzzy_weight: float = 0.0          # calibration has given it nothing since the meaning measure came in
+    closeness_weight: float = 0.1
+    fuzzy_weight: float = 0.1
     meaning_weight: float = 0.4
     meaning_shrinkage: float = 0.4     # of the whitening (bot.semantics.whitening)
-    answer_threshold: float = 48.0
-    margin: float = 5.0
-    sure_threshold: float = 85.0       # at or above this, answer whatever the margin
+    answer_threshold: float = 51.0
+    margin: float = 3.0
+    sure_threshold: float = 75.0       # at or above this, answer whatever the margin
     agreement_threshold: float = 52.0  # enough, whatever the margin, when words and meaning alone pick the same entry
     suggestion_floor: float = 25.0
     candidates: int = 12               # by shared words
