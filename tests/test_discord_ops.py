@@ -603,7 +603,10 @@ async def test_a_burst_of_200_questions_is_answered_or_politely_rate_limited(
         trouble = [r for r in caplog.records  # (discord.py warns once per process that voice is unsupported)
                    if r.levelno >= logging.ERROR or (r.levelno >= logging.WARNING and r.name.startswith("bot"))]
         assert not trouble, [r.getMessage() for r in trouble]
-        assert max(engine.timings) < 0.1 and lag.worst < 0.1
+        # Stall detectors, not latency claims (the figures are printed above and in benchmarks/speed.py):
+        # work that blocks the loop, such as a database lock wait or an engine build, takes far longer.
+        # Typical figures are 1-2 ms per answer and 10-15 ms of lag; a busy CI machine once showed 107 ms.
+        assert max(engine.timings) < 0.1 and lag.worst < 0.25
         assert elapsed < 10
 
 
