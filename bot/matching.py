@@ -60,7 +60,7 @@ class Tuning:
     margin: float = 3.0
     sure_threshold: float = 75.0       # at or above this, answer whatever the margin
     agreement_threshold: float = 52.0  # enough, whatever the margin, when words and meaning alone pick the same entry
-    suggestion_floor: float = 25.0
+    suggestion_floor: float = 40.0     # below it no "Did you mean": an off-topic question gets no random entries
     candidates: int = 12               # by shared words
     meaning_candidates: int = 3        # by meaning alone, for paraphrases that share no word
 

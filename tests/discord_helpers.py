@@ -33,6 +33,7 @@ EPHEMERAL = 1 << 6
 CHANNEL_MESSAGE, AUTOCOMPLETE_RESULT, UPDATE_MESSAGE = 4, 8, 7  # interaction callback types
 ANSWERED = "who wrote this article?"
 DECLINED = "what is the capital of peru?"
+UNSURE = "how many civilians died in bucha"  # declined, with "Did you mean" suggestions
 WAIT = 5.0           # any single wait for the bot
 TEST_TIMEOUT = 15.0  # a whole test, start-up and shutdown included
 

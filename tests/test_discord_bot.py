@@ -37,6 +37,7 @@ from tests.discord_helpers import (
     UPDATE_MESSAGE,
     ANSWERED,
     DECLINED,
+    UNSURE,
     WAIT,
     bounded,
     serving,
@@ -152,9 +153,9 @@ async def test_ask_in_a_dm_is_answered(stub: DiscordStub, bot: AssessmentBot, kn
 async def test_ask_declines_and_offers_suggestions_as_buttons(
     stub: DiscordStub, bot: AssessmentBot, knowledge: KnowledgeBase,
 ) -> None:
-    expected = bot.engine.answer(DECLINED)
+    expected = bot.engine.answer(UNSURE)
     assert not expected.matched and expected.suggestions, "pick a question the engine declines with suggestions"
-    callback = await interact(stub, payloads.slash_command(WORLD, "ask", {"question": DECLINED}))
+    callback = await interact(stub, payloads.slash_command(WORLD, "ask", {"question": UNSURE}))
     data = callback.body["data"]
     embed = the_embed(data)
     assert embed["description"] == render_answer(expected, knowledge).description and not embed.get("fields")

@@ -44,6 +44,12 @@ def test_typos_and_discord_markup_do_not_hide_the_question(engine: Engine) -> No
     assert result.entry.id == "prisoner-exchange"
 
 
+@pytest.mark.parametrize("question", ["what is the capital of peru?", "what is your favourite food", "who won the world cup"])
+def test_an_off_topic_question_gets_no_random_suggestions(engine: Engine, question: str) -> None:
+    result = engine.answer(question)
+    assert not result.matched and result.suggestions == ()
+
+
 def test_a_declined_question_gets_suggestions_from_the_entries(engine: Engine) -> None:
     result = engine.answer("how many civilians died in bucha")
     assert not result.matched
