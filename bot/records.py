@@ -220,15 +220,11 @@ class Records:
         Groups are ordered by count, then by the most recent question.
         """
 
-        def report(conn: sqlite3.Connection) -> list[QuestionGroup]:
-            # Identical rows are collapsed by SQLite; only distinct wordings reach the fuzzy grouping.
-            rows = conn.execute(
-                "SELECT question, suggestions, COUNT(*), MAX(asked_at), MAX(score) FROM questions"
-                " WHERE matched = 0 GROUP BY question, suggestions"
-            ).fetchall()
-            return _group_questions(rows)[:limit]
-
-        return self._run(report, [])
+        return self._grouped(
+            "SELECT question, suggestions, COUNT(*), MAX(asked_at), MAX(score) FROM questions"
+            " WHERE matched = 0 GROUP BY question, suggestions",
+            limit,
+        )
 
     def low_confidence(self, limit: int = 20) -> list[QuestionGroup]:
         """The `limit` most frequent questions answered with low confidence, grouped like `unanswered`; [] on failure.
@@ -236,12 +232,19 @@ class Records:
         Each group's `suggestions` are the entries the bot answered with, most often first.
         """
 
+        return self._grouped(
+            "SELECT question, json_array(entry_id), COUNT(*), MAX(asked_at), MAX(score) FROM questions"
+            " WHERE matched = 1 GROUP BY question, entry_id",
+            limit,
+        )
+
+    def _grouped(self, query: str, limit: int) -> list[QuestionGroup]:
+        """The rows of `query` (question, suggestions as JSON, count, last asked, best score) grouped by
+        near-identical wording; [] on failure."""
+
         def report(conn: sqlite3.Connection) -> list[QuestionGroup]:
-            rows = conn.execute(
-                "SELECT question, json_array(entry_id), COUNT(*), MAX(asked_at), MAX(score) FROM questions"
-                " WHERE matched = 1 GROUP BY question, entry_id"
-            ).fetchall()
-            return _group_questions(rows)[:limit]
+            # Identical rows are collapsed by SQLite; only distinct wordings reach the fuzzy grouping.
+            return _group_questions(conn.execute(query).fetchall())[:limit]
 
         return self._run(report, [])
 
