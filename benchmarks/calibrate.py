@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.config import load_settings
 from bot.evaluation import evaluate, load_questions
-from bot.knowledge import Entry, load_knowledge
+from bot.knowledge import load_knowledge
 from bot.matching import Engine, Tuning
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
@@ -47,16 +47,12 @@ def outcome(engine: Engine, rows: list, tuning: Tuning) -> tuple[float, float, f
     """Accuracy, wrong-answer rate, decline rate and suggestion recall, deciding as Engine.answer does."""
     right = wrong = declined_ok = answerable = declined = suggested = 0
     for item, ranked, agreed, right_suggested in rows:
-        matched = False
-        if ranked:
-            best_index, best = ranked[0]
-            runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-            top = engine.documents[best_index]
-            matched = isinstance(top, Entry) and tuning.confident(best, runner_up, agreed)
+        answered = engine.decide(ranked, agreed, tuning)
+        matched = answered is not None
         if item.answerable:
             answerable += 1
-            right += matched and top.id in item.expected
-            wrong += matched and top.id not in item.expected
+            right += matched and answered.id in item.expected
+            wrong += matched and answered.id not in item.expected
             declined += not matched
             suggested += not matched and right_suggested
         else:

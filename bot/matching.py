@@ -63,6 +63,14 @@ class Tuning:
     suggestion_floor: float = 40.0     # below it no "Did you mean": an off-topic question gets no random entries
     candidates: int = 12               # by shared words
     meaning_candidates: int = 3        # by meaning alone, for paraphrases that share no word
+    # Set by hand, not calibrated: a tag or an entry's id names its topic almost as a phrasing does.
+    tags_field_weight: float = 0.8
+    # Set by hand: forms sharing RELATED_PREFIX letters and this share of the shorter word are related
+    # ("negotiating" / "negotiations"), while "sanction" / "sanctimonious" stay apart.
+    related_prefix_share: float = 0.75
+    # Set by hand on what people type into /ask and /timeline: below these WRatio scores a choice is noise.
+    autocomplete_cutoff: float = 50.0
+    event_search_cutoff: float = 40.0
 
     def score(self, candidate: Candidate) -> float:
         """One 0-100 score from a candidate's four measures of fit."""
@@ -156,7 +164,7 @@ class Engine:
                 fields.update(dict.fromkeys(tokens, 1.0))
             if isinstance(document, Entry):
                 texts = (
-                    (document.tags + (document.id.replace("-", " "),) + events_by_entry[document.id], 0.8),
+                    (document.tags + (document.id.replace("-", " "),) + events_by_entry[document.id], self.tuning.tags_field_weight),
                     ((document.answer,), self.tuning.answer_field_weight),
                     (document.sources, self.tuning.sources_field_weight),
                 )
@@ -228,7 +236,7 @@ class Engine:
                 if not other.startswith(token[:RELATED_PREFIX]):
                     break
                 shared = len(os.path.commonprefix((token, other)))
-                if other != token and shared >= 0.75 * min(len(token), len(other)):
+                if other != token and shared >= self.tuning.related_prefix_share * min(len(token), len(other)):
                     found[other] = self.tuning.related_similarity
         if len(self._related_cache) < CACHE_LIMIT:
             self._related_cache[token] = found
@@ -242,13 +250,24 @@ class Engine:
         if not ranked:
             return Result(cleaned, False, 0.0, None, ())
         best_index, best = ranked[0]
-        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        t = self.tuning
         top = self.documents[best_index]
-        if isinstance(top, Entry) and t.confident(best, runner_up, t.agreed(candidates, best_index)):
+        agreed = self.tuning.agreed(candidates, best_index)
+        if self.decide(ranked, agreed) is not None:
             return Result(cleaned, True, round(best, 1), top, ())
-        reason = top.reason if isinstance(top, OutOfScope) and best >= t.answer_threshold else None
+        reason = top.reason if isinstance(top, OutOfScope) and best >= self.tuning.answer_threshold else None
         return Result(cleaned, False, round(best, 1), None, self.suggestions(ranked), reason)
+
+    def decide(self, ranked: Sequence[tuple[int, float]], agreed: bool, tuning: Tuning | None = None) -> Entry | None:
+        """The one decision rule: the entry to answer with, given a ranking (best first) and whether the
+        words and the meaning agree on its top, or None to decline. `tuning` defaults to the engine's own;
+        calibration passes others."""
+        if not ranked:
+            return None
+        t = tuning or self.tuning
+        best_index, best = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        top = self.documents[best_index]
+        return top if isinstance(top, Entry) and t.confident(best, runner_up, agreed) else None
 
     def suggestions(self, ranked: list[tuple[int, float]]) -> tuple[Suggestion, ...]:
         """Up to three entries (never out-of-scope kinds) from a ranking, for "Did you mean"."""
@@ -338,7 +357,8 @@ class Engine:
         if not cleaned:
             return [entry.questions[0] for entry in self.entries[:limit]]
         hits = process.extract(
-            _autocomplete_key(cleaned), self._autocomplete_keys, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=50
+            _autocomplete_key(cleaned), self._autocomplete_keys, scorer=fuzz.WRatio, limit=limit * 3,
+            score_cutoff=self.tuning.autocomplete_cutoff,
         )
         seen: set[int] = set()
         out: list[str] = []
@@ -381,10 +401,11 @@ def _autocomplete_key(text: str) -> str:
     return " ".join(words(text))
 
 
-def search_events(events: Sequence[Event], text: str, limit: int = 25) -> list[Event]:
+def search_events(events: Sequence[Event], text: str, limit: int = 25, tuning: Tuning = Tuning()) -> list[Event]:
     """Timeline events that fit `text` (words of the event, its date or the article's wording), best first."""
     if not text.strip():
         return list(events[:limit])
     labels = [f"{e.date.isoformat()} {e.when} {e.event} {' '.join(e.actors)}" for e in events]
-    hits = process.extract(text, labels, scorer=fuzz.WRatio, processor=_autocomplete_key, limit=limit, score_cutoff=40)
+    hits = process.extract(text, labels, scorer=fuzz.WRatio, processor=_autocomplete_key, limit=limit,
+                           score_cutoff=tuning.event_search_cutoff)
     return [events[index] for _label, _score, index in hits]
