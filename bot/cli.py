@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.conversation import Context, Conversation, Reply
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
-from bot.matching import Engine, Result
-from bot.render import date_label, render_answer
+from bot.matching import Engine
+from bot.render import date_label, render_reply
 
 EXIT_PROBLEMS = 1  # invalid knowledge, Discord out of reach, nothing found
 EXIT_USAGE = 2     # configuration: a missing or rejected token, a bad setting
@@ -28,6 +29,15 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer one question, or one per line from standard input")
     ask.add_argument("question", nargs="?", help="the question; omit it to read questions from standard input, one a line")
     ask.add_argument("--json", action="store_true", help="write one JSON object per question (the stable interface for tools)")
+    reading = ask.add_mutually_exclusive_group()
+    reading.add_argument(
+        "--conversation", action="store_true",
+        help="read the lines as one conversation, each a reply to the bot's previous answer; a blank line starts a new one",
+    )
+    reading.add_argument(
+        "--listen", action="store_true",
+        help="read each line as a message from someone else in a channel the bot listens to: it replies only to questions put to it",
+    )
 
     commands.add_parser("chat", help="talk to the bot in the console, without Discord")
 
@@ -70,63 +80,87 @@ def main(argv: list[str] | None = None) -> int:
         print(_problems_report(error), file=sys.stderr)
         return EXIT_PROBLEMS
     if args.command == "ask":
-        engine = Engine(knowledge)
-        questions = [args.question] if args.question is not None else _lines(sys.stdin)
-        return ask(engine, questions, as_json=args.json, out=sys.stdout)
+        conversation = Conversation(Engine(knowledge))
+        lines = [args.question] if args.question is not None else _lines(sys.stdin, keep_blank=args.conversation)
+        return ask(conversation, lines, as_json=args.json, out=sys.stdout, in_context=args.conversation, listening=args.listen)
     if args.command == "chat":
-        return chat(Engine(knowledge))
+        return chat(Conversation(Engine(knowledge)))
     if args.command == "timeline":
         return timeline(knowledge, args.actor, as_json=args.json)
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
 
 
-def _lines(stream: TextIO) -> Iterable[str]:
+def _lines(stream: TextIO, keep_blank: bool = False) -> Iterable[str]:
     for line in stream:
         line = line.rstrip("\r\n")
-        if line.strip():
+        if line.strip() or keep_blank:
             yield line
 
 
-def result_json(question: str, result: Result) -> dict:
-    """The stable JSON shape of one answer; tools rely on these keys."""
-    entry = result.entry if result.matched else None
+def reply_json(question: str, reply: Reply) -> dict:
+    """The stable JSON shape of the bot's response to one line; tools rely on these keys.
+
+    `matched` is true when the bot answers from the article (in a listen channel: when it would post a
+    reply there at all); small talk puts the bot's reply in `answer` with `matched` false.
+    """
+    result = reply.result
+    entry = reply.entry if reply.answered else None
+    related = reply.related if reply.kind == "more" else (result.suggestions if result and not entry else ())
     return {
         "question": question,
-        "matched": result.matched,
-        "answer": entry.answer if entry else None,
+        "matched": reply.answered,
+        "answer": entry.answer if entry else reply.text,
         "entry": entry.id if entry else None,
         "assessment": entry.assessment_id if entry else None,
-        "score": result.score,
+        "score": result.score if result else 0.0,
         "sources": list(entry.sources) if entry else [],
-        "suggestions": [s.question for s in result.suggestions],
-        "suggested_entries": [s.entry_id for s in result.suggestions],
-        "reason": result.reason,
+        "suggestions": [s.question for s in related],
+        "suggested_entries": [s.entry_id for s in related],
+        "reason": result.reason if result and not entry else None,
+        "small_talk": reply.small_talk if reply.kind == "small_talk" else None,
+        "follow_up_of": reply.follow_up_of,
+        "kind": reply.kind,
     }
 
 
-def ask(engine: Engine, questions: Iterable[str], as_json: bool, out: TextIO) -> int:
-    for question in questions:
-        result = engine.answer(question)
+def ask(conversation: Conversation, lines: Iterable[str], as_json: bool, out: TextIO, *,
+        in_context: bool = False, listening: bool = False) -> int:
+    """Answers each line: on its own, as one conversation (`in_context`; a blank line starts a new one),
+    or as messages in a listen channel (`listening`)."""
+    context: Context | None = None
+    for line in lines:
+        if not line.strip():
+            context = None
+            continue
+        reply = conversation.respond(line, context, listening=listening)
+        if in_context:
+            context = reply.context(context)
         if as_json:
-            out.write(json.dumps(result_json(question, result), ensure_ascii=False) + "\n")
+            out.write(json.dumps(reply_json(line, reply), ensure_ascii=False) + "\n")
         else:
-            out.write(render_answer(result, engine.knowledge).as_text() + "\n\n")
+            card = render_reply(reply, conversation.knowledge)
+            out.write((card.as_text() if card else "(no reply: not a question put to the bot)") + "\n\n")
         out.flush()
     return 0
 
 
-def chat(engine: Engine) -> int:
+def chat(conversation: Conversation) -> int:
+    """A console conversation: each question is read against the bot's previous answer, as in a DM."""
     print("Ask about the assessment (empty line or Ctrl-D to leave).")
+    context: Context | None = None
     while True:
         try:
-            question = input("you> ")
+            line = input("you> ")
         except (EOFError, KeyboardInterrupt):
             print()
             return 0
-        if not question.strip() or question.strip().lower() in {"quit", "exit"}:
+        if not line.strip() or line.strip().lower() in {"quit", "exit"}:
             return 0
-        print(render_answer(engine.answer(question), engine.knowledge).as_text(), end="\n\n")
+        reply = conversation.respond(line, context)
+        context = reply.context(context)
+        card = render_reply(reply, conversation.knowledge)
+        print(card.as_text() if card else "", end="\n\n")
 
 
 def timeline(knowledge: KnowledgeBase, actor: str | None, as_json: bool) -> int:

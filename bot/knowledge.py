@@ -18,6 +18,9 @@ from typing import Any
 import yaml
 
 VOCABULARY_FILE = "vocabulary.yaml"
+PHRASEBOOK_FILE = "conversation.yaml"
+SMALL_TALK_KINDS = ("greeting", "thanks", "reaction", "agreement", "goodbye", "about-bot")
+REPLY_FIELDS = ("example", "assessment", "count")  # the {placeholders} a small-talk reply may use
 PRECISIONS = ("day", "week", "part-of-month", "month", "year")
 MIN_QUESTIONS = 5
 SLUG_MAX = 64
@@ -40,6 +43,9 @@ class Entry:
     answer: str
     sources: tuple[str, ...]
     tags: tuple[str, ...]
+    # The answer gives the article's reason for what it reports ("a bid to delay ..."), so a why-question
+    # may be answered with it; otherwise the bot says first that the article doesn't say why.
+    gives_reasons: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,9 +96,43 @@ class Vocabulary:
 
 
 @dataclass(frozen=True)
+class SmallTalk:
+    """One kind of small talk (greeting, thanks, ...): what people say, and what the bot replies."""
+
+    kind: str
+    phrasings: tuple[str, ...]
+    replies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Phrasebook:
+    """How the bot holds a conversation (knowledge/conversation.yaml): small talk, and the words that
+    mark a follow-up, a question, a why-question, and a question put to the bot in a listen channel."""
+
+    small_talk: tuple[SmallTalk, ...] = ()
+    more: tuple[str, ...] = ()
+    next: tuple[str, ...] = ()
+    before: tuple[str, ...] = ()
+    pointers: tuple[str, ...] = ()
+    demonstratives: tuple[str, ...] = ()
+    parties: tuple[str, ...] = ()
+    elliptical: tuple[str, ...] = ()
+    accept_suggestion: tuple[str, ...] = ()
+    openers: tuple[str, ...] = ()
+    fillers: tuple[str, ...] = ()
+    reason: tuple[str, ...] = ()
+    number: tuple[str, ...] = ()
+    address: tuple[str, ...] = ()
+    article: tuple[str, ...] = ()
+    others: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     assessments: tuple[Assessment, ...]
     vocabulary: Vocabulary
+    phrasebook: Phrasebook = Phrasebook()
 
     # Derived once per knowledge base (it never changes): autocomplete and buttons read these often.
     @cached_property
@@ -376,7 +416,11 @@ def _list(value: Any, path: tuple, check: _Checker, minimum: int) -> list:
 
 
 def _load_entry(item: Any, path: tuple, assessment_id: str, source: str, check: _Checker) -> Entry:
-    raw = check.mapping(item, path, ("id", "questions", "answer", "sources", "tags"))
+    raw = check.mapping(item, path, ("id", "questions", "answer", "sources", "tags"), ("gives_reasons",))
+    gives_reasons = raw.get("gives_reasons", False)
+    if not isinstance(gives_reasons, bool):
+        check.add(path + ("gives_reasons",), f"'{gives_reasons}' is not true or false")
+        gives_reasons = False
     return Entry(
         id=check.slug(raw.get("id"), path + ("id",)),
         assessment_id=assessment_id,
@@ -384,6 +428,7 @@ def _load_entry(item: Any, path: tuple, assessment_id: str, source: str, check: 
         answer=fold_whitespace(check.text(raw.get("answer"), path + ("answer",))),
         sources=check.quotes(raw.get("sources"), path + ("sources",), source),
         tags=tuple(check.slug(t, path + ("tags", i)) for i, t in enumerate(check.texts(raw.get("tags"), path + ("tags",)))),
+        gives_reasons=gives_reasons,
     )
 
 
@@ -435,6 +480,47 @@ def _load_vocabulary(doc: _Document, check: _Checker) -> Vocabulary:
     return Vocabulary(MappingProxyType(synonyms), frozenset(w.casefold() for w in stopwords))
 
 
+# --- the phrasebook -------------------------------------------------------------------------------
+
+_PHRASEBOOK_SECTIONS = {
+    "follow_ups": ("more", "next", "before", "pointers", "demonstratives", "parties", "elliptical", "accept_suggestion"),
+    "asking": ("openers", "fillers", "reason", "number"),
+    "listen": ("address", "article", "others", "tags"),
+}
+
+
+def _load_phrasebook(doc: _Document, check: _Checker) -> Phrasebook:
+    top = check.mapping(doc.data, (), ("small_talk",), tuple(_PHRASEBOOK_SECTIONS))
+    kinds: list[SmallTalk] = []
+    owner: dict[str, str] = {}
+    for i, item in enumerate(_list(top.get("small_talk"), ("small_talk",), check, minimum=1)):
+        path = ("small_talk", i)
+        raw = check.mapping(item, path, ("kind", "phrasings", "replies"))
+        kind = check.text(raw.get("kind"), path + ("kind",))
+        if kind and kind not in SMALL_TALK_KINDS:
+            check.add(path + ("kind",), f"'{kind}' is not one of {', '.join(SMALL_TALK_KINDS)}")
+        phrasings = check.texts(raw.get("phrasings"), path + ("phrasings",))
+        for j, phrasing in enumerate(phrasings):
+            key = " ".join(re.sub(r"[^\w\s%]", " ", phrasing.casefold()).split())
+            if key in owner and owner[key] != kind:
+                check.add(path + ("phrasings", j), f"'{phrasing}' is already small talk of kind '{owner[key]}'")
+            owner.setdefault(key, kind)
+        replies = check.texts(raw.get("replies"), path + ("replies",))
+        for j, reply in enumerate(replies):
+            try:
+                reply.format_map({name: "" for name in REPLY_FIELDS})
+            except (KeyError, ValueError, IndexError) as error:
+                check.add(path + ("replies", j), f"unknown or malformed placeholder {error} (allowed: "
+                          + ", ".join("{" + f + "}" for f in REPLY_FIELDS) + ")")
+        kinds.append(SmallTalk(kind, phrasings, replies))
+    words: dict[str, tuple[str, ...]] = {}
+    for section, keys in _PHRASEBOOK_SECTIONS.items():
+        raw = check.mapping(top.get(section) or {}, (section,), (), keys)
+        for key in keys:
+            words[key] = check.texts(raw[key], (section, key)) if key in raw else ()
+    return Phrasebook(small_talk=tuple(kinds), **words)
+
+
 # --- the whole knowledge base --------------------------------------------------------------------
 
 
@@ -450,6 +536,7 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
     files = sorted(root.glob("*.yaml")) + sorted(root.glob("*.yml"))
     assessments: list[tuple[Assessment, _Document]] = []
     vocabulary = Vocabulary(MappingProxyType({}), frozenset())
+    phrasebook = Phrasebook()
 
     for path in files:
         display = _display_path(path, root)
@@ -469,6 +556,8 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
             problems.append(Problem(display, line, ".".join(map(str, path_ + (key,))), "key appears twice"))
         if path.name == VOCABULARY_FILE:
             vocabulary = _load_vocabulary(doc, check)
+        elif path.name == PHRASEBOOK_FILE:
+            phrasebook = _load_phrasebook(doc, check)
         else:
             assessment = _load_assessment(doc, root, check)
             if assessment is not None:
@@ -479,7 +568,7 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
     _check_across_files(assessments, problems)
     if problems:
         raise KnowledgeError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
-    return KnowledgeBase(tuple(a for a, _ in assessments), vocabulary)
+    return KnowledgeBase(tuple(a for a, _ in assessments), vocabulary, phrasebook)
 
 
 def _check_across_files(assessments: list[tuple[Assessment, _Document]], problems: list[Problem]) -> None:

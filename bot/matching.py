@@ -209,6 +209,7 @@ class Engine:
         )
         self._tokens = sorted(self._idf)
         self._related_cache: dict[str, dict[str, float]] = {}
+        self._topics: dict[str, list[str]] = {}
         self._corrections: dict[str, str] = {}
 
     # --- query ------------------------------------------------------------------------------------
@@ -348,6 +349,22 @@ class Engine:
         phrasing_weight = self._phrasing_weight[p]
         precision = sum(self._idf[k] for k in hit) / phrasing_weight if phrasing_weight else 0.0
         return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+    def topic_words(self, entry: Entry, count: int = 3) -> list[str]:
+        """The `count` words that most set `entry` apart: frequent in its phrasings, rare elsewhere
+        ("mineral deal critical"). A follow-up ("when was that?") is read with these spelled in."""
+        cached = self._topics.get(entry.id)
+        if cached is None:
+            index = self.documents.index(entry)
+            phrasings = self._phrasings_of[index]
+            counts: dict[str, int] = defaultdict(int)
+            for p in phrasings:
+                for token in self._phrasing_sets[p]:
+                    if token not in QUESTION_WORDS:
+                        counts[token] += 1
+            ranked = sorted(counts, key=lambda t: (-counts[t] / len(phrasings) * self._idf[t], t))
+            cached = self._topics[entry.id] = ranked[:count]
+        return cached
 
     # --- autocomplete ----------------------------------------------------------------------------
 

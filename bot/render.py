@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.conversation import Reply
 from bot.knowledge import Assessment, Entry, Event, KnowledgeBase
-from bot.matching import Result
+from bot.matching import Result, Suggestion
 
 # Discord's documented limits, in one place for every edge.
 TITLE_LIMIT = 256
@@ -62,6 +63,8 @@ class Card:
         return len(self.title) + len(self.description) + len(self.footer) + sum(len(n) + len(v) for n, v in self.fields)
 
     def as_text(self) -> str:
+        if not self.title:
+            return self.description
         parts = [self.title, "", self.description]
         for name, value in self.fields:
             parts += ["", f"{name}:", value]
@@ -95,6 +98,47 @@ def render_answer(result: Result, knowledge: KnowledgeBase) -> Card:
     if result.suggestions:
         lines += ["", "Did you mean:"] + [f"• {s.question}" for s in result.suggestions]
     return Card(title=result.question or "Question", description="\n".join(lines), kind="decline")
+
+
+def render_reply(reply: Reply, knowledge: KnowledgeBase) -> Card | None:
+    """What the bot says to a message, for every channel it reaches; None when it stays silent."""
+    if reply.kind == "silent":
+        return None
+    if reply.kind == "help":
+        return render_help()
+    if reply.kind == "small_talk":
+        return Card(title="", description=reply.text or "", kind="small_talk")
+    if reply.kind == "more" and reply.entry is not None:
+        return render_more(reply.entry, reply.related, knowledge)
+    assert reply.result is not None
+    if reply.kind == "decline" and reply.entry is not None:
+        return render_not_stated(reply.result, reply.entry, knowledge)
+    return render_answer(reply.result, knowledge)
+
+
+def render_not_stated(result: Result, entry: Entry, knowledge: KnowledgeBase) -> Card:
+    """A question the article answers only in part: what it does not say first, then what it does report."""
+    return Card(
+        title=result.question or entry.questions[0],
+        description=f"{result.reason} What it does report:\n\n{entry.answer}",
+        fields=(("From the article", quote_block(entry.sources)),),
+        footer=byline(knowledge.assessment(entry.assessment_id)),
+        kind="decline",
+    )
+
+
+def render_more(entry: Entry, related: tuple[Suggestion, ...], knowledge: KnowledgeBase) -> Card:
+    """More of an answer: every quote in full, each in its own field, and the entries next to it."""
+    fields = [(f"From the article ({n} of {len(entry.sources)})" if len(entry.sources) > 1 else "From the article",
+               quote_block((quote,))) for n, quote in enumerate(entry.sources, start=1)]
+    if related:
+        fields.append(("Related", "\n".join(f"• {s.question}" for s in related)))
+    return Card(
+        title=f"More on: {entry.questions[0]}",
+        description=entry.answer,
+        fields=tuple(fields[: FIELDS_LIMIT]),
+        footer=byline(knowledge.assessment(entry.assessment_id)),
+    )
 
 
 def render_entry(entry_id: str, knowledge: KnowledgeBase) -> Card | None:

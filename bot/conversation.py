@@ -1,0 +1,538 @@
+"""Reading a message the way people talk: small talk, follow-ups to the last answer, and listen channels.
+
+The engine (bot.matching) answers one question on its own. Here a message is read in its place in a
+conversation, as every edge (Discord and the command line) needs it:
+
+- small talk ("thanks!!", "hello bot", "what are you?", "lol") gets a short reply in the bot's voice,
+  never an article answer, and silence in a listen channel;
+- a follow-up ("why?", "when was that?", "how did kyiv respond?", "tell me more") is read against the
+  entry of the last answer given to the same person in the same place (a `Context`); a complete question
+  on a new topic is answered on its own, whatever came before;
+- in a listen channel the bot speaks only when a message is a question put to it about the article and
+  it is sure of the answer; opinions, statements and questions people ask each other get silence.
+
+The words that decide all this are data (knowledge/conversation.yaml, `Phrasebook`), not code.
+Nothing here imports Discord; `Memory` keeps contexts in memory only, bounded and short-lived.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import zlib
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge import Entry, Event, KnowledgeBase, Phrasebook, fold_whitespace
+from bot.matching import Engine, Result, Suggestion
+from bot.text import QUESTION_WORDS, clean, stem, words
+
+MEMORY_SECONDS = 600.0   # a person's next question within 10 minutes is read against their last answer
+MEMORY_LIMIT = 10_000    # people (per place) remembered at once; the least recently active are forgotten
+FUZZY_PHRASE = 88.0      # rapidfuzz ratio at which a typed phrase counts as a phrasebook phrase ("thnaks")
+FUZZY_MIN_CHARS = 6      # shorter phrases must match exactly: "no" is not "yo"
+SMALL_TALK_TAIL = 8      # words after "lol"/"thanks" that can still be small talk; more is a message
+OPENER_WITHIN = 2        # a question word this early makes a question: "what ...", "agree to what"
+SHORT_QUESTION = 2       # content words: "which areas", "what sanctions" are read against the last answer
+TOPIC_WORDS = 3          # words of the last answer's topic spelled into a follow-up
+RELATED_LIMIT = 3        # related entries offered with "tell me more"
+NEARBY_CHARS = 250       # quotes this close in the article make two entries related
+SUMMARY_SPANS = 5        # an entry quoting more places than this sums up the article: never "related"
+
+_REPEATS = re.compile(r"([^\W\d_])\1+")  # "thankssss", "heyyy", "sooo": letters repeated for emphasis
+# The honest first line when the answer lacks what was asked; what the article does report follows.
+NO_REASON = "The article doesn't say why."
+NO_FIGURE = "The article gives no figure for that."
+REASON_WITHIN = 3  # "why ...", "so why ...", "but how come ...": a why-question asks it up front
+_FIGURE = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion|percent|half|both|all|none|several|few|weeks|days|hours|years)\b",
+    re.IGNORECASE,
+)
+_MENTIONS = re.compile(r"<@[!&]?\d+>|<#\d+>")
+
+
+def _key_words(text: str) -> list[str]:
+    """Words for comparing with phrasebook phrases: lower case, no punctuation, repeats squeezed."""
+    return [_REPEATS.sub(r"\1", w) for w in words(text)]
+
+
+class Phrases:
+    """Phrasebook phrases matched as whole word sequences: the whole message, its start, or anywhere."""
+
+    def __init__(self, phrases: Iterable[tuple[str, str]]):
+        """`phrases`: (phrase, label) pairs; the first label given for a phrase wins."""
+        self._label: dict[tuple[str, ...], str] = {}
+        for phrase, label in phrases:
+            key = tuple(_key_words(phrase))
+            if key:
+                self._label.setdefault(key, label)
+        self._joined = {" ".join(key): label for key, label in self._label.items()}
+        self._choices = [text for text in self._joined if len(text) >= FUZZY_MIN_CHARS]
+        self._longest = max((len(key) for key in self._label), default=0)
+
+    def __bool__(self) -> bool:
+        return bool(self._label)
+
+    def whole(self, tokens: Sequence[str]) -> str | None:
+        """The label of the phrase that is all of `tokens` (a typo allowed in longer phrases), or None."""
+        label = self._label.get(tuple(tokens))
+        if label is not None or not tokens:
+            return label
+        text = " ".join(tokens)
+        if len(text) < FUZZY_MIN_CHARS:
+            return None
+        best = process.extractOne(text, self._choices, scorer=fuzz.ratio, score_cutoff=FUZZY_PHRASE)
+        return self._joined[best[0]] if best else None
+
+    def opening(self, tokens: Sequence[str]) -> tuple[str, int] | None:
+        """(label, length) of the longest phrase that `tokens` start with, or None."""
+        for size in range(min(self._longest, len(tokens)), 0, -1):
+            label = self._label.get(tuple(tokens[:size]))
+            if label is not None:
+                return label, size
+        return None
+
+    def anywhere(self, tokens: Sequence[str]) -> bool:
+        """Whether any phrase occurs in `tokens` as consecutive words."""
+        return any(self.opening(tokens[i:]) for i in range(len(tokens)))
+
+
+# --- what the bot remembers --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the bot last told this person here: the entry it answered with, or the entries it offered."""
+
+    entry_id: str | None = None
+    suggestions: tuple[str, ...] = ()
+    question: str = ""
+
+
+class Memory:
+    """Each person's last answer in each place, for reading their next question, kept `seconds` at most.
+
+    In memory only, never written anywhere; at most `limit` keys, the least recently used forgotten first.
+    """
+
+    def __init__(self, seconds: float = MEMORY_SECONDS, limit: int = MEMORY_LIMIT, clock: Callable[[], float] = time.monotonic):
+        self.seconds = seconds
+        self.limit = limit
+        self._clock = clock
+        self._items: OrderedDict[Hashable, tuple[float, Context]] = OrderedDict()
+
+    def get(self, key: Hashable) -> Context | None:
+        item = self._items.get(key)
+        if item is None:
+            return None
+        at, context = item
+        if self._clock() - at > self.seconds:
+            del self._items[key]
+            return None
+        return context
+
+    def put(self, key: Hashable, context: Context) -> None:
+        self._items[key] = (self._clock(), context)
+        self._items.move_to_end(key)
+        while len(self._items) > self.limit:
+            self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+# --- what the bot says ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reply:
+    """How the bot responds to one message.
+
+    kind: "answer" (an entry, `result.entry`), "more" (more of `entry`: its quotes and `related`),
+    "decline" (`result` says why; `entry`, when set, is what the article does report on the topic
+    asked about, shown after saying what it does not), "small_talk" (`text`, of kind `small_talk`), "help" (a bare mention),
+    or "silent" (a listen channel, where the message was not a question put to the bot).
+    """
+
+    kind: str
+    question: str
+    result: Result | None = None
+    small_talk: str | None = None
+    text: str | None = None
+    follow_up_of: str | None = None
+    entry: Entry | None = None
+    related: tuple[Suggestion, ...] = ()
+
+    @property
+    def answered(self) -> bool:
+        """True when the reply gives the article's answer (an entry, or more of one)."""
+        return self.kind in ("answer", "more")
+
+    def context(self, previous: Context | None) -> Context | None:
+        """What to remember after this reply: the new answer, or the previous context kept."""
+        if self.kind in ("answer", "more") and self.entry is not None:
+            return Context(self.entry.id, (), self.question)
+        if self.kind == "decline" and self.result is not None:
+            offered = tuple(s.entry_id for s in self.result.suggestions)
+            # A question the article answers only in part ("why ...?") keeps its topic for what follows.
+            kept = self.entry.id if self.entry else previous.entry_id if previous and self.follow_up_of else None
+            return Context(kept, offered, self.question)
+        return previous
+
+
+# --- the conversation ---------------------------------------------------------------------------------
+
+
+class Conversation:
+    """Answers messages in context with an engine and its knowledge base's phrasebook; built once per engine."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.knowledge: KnowledgeBase = engine.knowledge
+        book: Phrasebook = self.knowledge.phrasebook
+        self.book = book
+        self._small_talk = Phrases((p, talk.kind) for talk in book.small_talk for p in talk.phrasings)
+        self._replies = {talk.kind: talk.replies for talk in book.small_talk}
+        self._more = Phrases((p, "more") for p in book.more)
+        self._chronology = Phrases([*((p, "next") for p in book.next), *((p, "before") for p in book.before)])
+        self._accept = Phrases((p, "yes") for p in book.accept_suggestion)
+        self._address = Phrases((p, "bot") for p in book.address)
+        self._article = Phrases((p, "article") for p in book.article)
+        self._others = Phrases((p, "others") for p in book.others)
+        self._tags = Phrases((p, "tag") for p in book.tags)
+        self._reason = Phrases((p, "why") for p in book.reason)
+        self._number = Phrases((p, "figure") for p in book.number)
+        self._openers = frozenset(w for p in book.openers for w in _key_words(p))
+        self._fillers = frozenset(w for p in book.fillers for w in _key_words(p))
+        self._pointers = frozenset(w for p in book.pointers for w in _key_words(p))
+        self._demonstratives = frozenset(w for p in book.demonstratives for w in _key_words(p))
+        self._parties = Phrases((p, "party") for p in book.parties)
+        self._elliptical = frozenset(stem(w) for p in book.elliptical for w in _key_words(p))
+        self._map = ArticleMap(self.knowledge)
+
+    # -- the one entry point ------------------------------------------------------------------------
+
+    def respond(self, message: str, context: Context | None = None, *, listening: bool = False) -> Reply:
+        """The bot's response to `message`, read against `context` (the last answer to this person here).
+
+        `listening`: the message was posted in a listen channel, not addressed to the bot: only a
+        question put to the bot about the article, answered with confidence, gets a reply.
+        """
+        cleaned = clean(message)
+        if not cleaned:
+            if listening:
+                return Reply("silent", cleaned)
+            # Emoji alone (custom ones included) is a reaction; a bare mention asks how to use the bot.
+            emoji = _MENTIONS.sub("", message).strip()
+            return self._small_talk_reply(emoji, "reaction") if emoji else Reply("help", cleaned)
+        kind, question = self._read_small_talk(cleaned)
+        if kind is not None:
+            if listening:
+                return Reply("silent", cleaned, small_talk=kind)
+            accepted = self._accepted_suggestion(_key_words(cleaned), context)
+            if accepted is not None:
+                return accepted
+            return self._small_talk_reply(cleaned, kind)
+        if listening:
+            if not self._asks_the_bot(message, question):
+                return Reply("silent", question)
+            reply = self._answer(question, None)
+            return reply if reply.kind == "answer" else Reply("silent", question, result=reply.result)
+        return self._answer(question, context)
+
+    # -- small talk ---------------------------------------------------------------------------------
+
+    def _unaddressed(self, tokens: list[str]) -> list[str]:
+        """`tokens` without the bot's name at the start or the end ("hey bot", "thanks bot")."""
+        opening = self._address.opening(tokens)
+        if opening and len(tokens) > opening[1]:
+            tokens = tokens[opening[1]:]
+        for size in range(min(3, len(tokens) - 1), 0, -1):
+            if self._address.whole(tokens[-size:]) and not self._address.whole(tokens[-size - 1:]):
+                return tokens[:-size]
+        return tokens
+
+    def _read_small_talk(self, cleaned: str) -> tuple[str | None, str]:
+        """(small-talk kind, "") when the message is small talk, else (None, the question it asks).
+
+        Small talk is a whole phrasebook phrase, or a chain of them ("ok thanks bye"), or an opening
+        thanks, reaction, agreement or goodbye followed by words that ask nothing ("lol putin"), or
+        emoji alone. A question after an opening phrase ("hi, who wrote this?") is returned without
+        the opening, in the words as typed.
+        """
+        typed = words(cleaned)
+        if not typed:
+            return "reaction", ""  # emoji or punctuation alone
+        whole = self._small_talk.whole(_key_words(cleaned))
+        if whole is not None:
+            return whole, ""
+        kinds: list[str] = []
+        rest = self._unaddressed(_key_words(cleaned))
+        while rest:
+            whole = self._small_talk.whole(rest)
+            if whole is not None:
+                return _strongest([*kinds, whole]), ""
+            opening = self._small_talk.opening(rest)
+            if opening is None or opening[0] == "about-bot":
+                break
+            kinds.append(opening[0])
+            rest = self._unaddressed(rest[opening[1]:]) if len(rest) > opening[1] else []
+        if not kinds:
+            return None, cleaned
+        if not rest:
+            return _strongest(kinds), ""
+        remainder = " ".join(typed[len(typed) - len(rest):])  # as typed: "soon", not "son"
+        if self._is_question(rest, cleaned) or "?" in cleaned or len(rest) > SMALL_TALK_TAIL:
+            return None, remainder
+        if all(kind == "greeting" for kind in kinds):
+            return None, remainder  # "hi minerals deal date": a greeting, then a query in keywords
+        return _strongest(kinds), ""
+
+    def _small_talk_reply(self, cleaned: str, kind: str) -> Reply:
+        replies = self._replies.get(kind) or self._replies.get("reaction") or ("🙂",)
+        pick = zlib.crc32(cleaned.encode())  # varied by message, the same for the same message
+        entries = self.knowledge.entries
+        latest = self.knowledge.assessments[-1] if self.knowledge.assessments else None
+        example = entries[pick % len(entries)].questions[0] if entries else ""
+        text = replies[pick % len(replies)].format_map({
+            "example": example,
+            "assessment": latest.title if latest else "",
+            "count": len(self.knowledge.assessments),
+        })
+        return Reply("small_talk", cleaned, small_talk=kind, text=text)
+
+    def _accepted_suggestion(self, tokens: list[str], context: Context | None) -> Reply | None:
+        """"yes" after a "Did you mean": the first entry offered."""
+        if context is None or not context.suggestions or not self._accept.whole(tokens):
+            return None
+        entry = self.knowledge.entry(context.suggestions[0])
+        if entry is None:
+            return None
+        result = Result(entry.questions[0], True, 100.0, entry, ())
+        return Reply("answer", entry.questions[0], result=result, entry=entry, follow_up_of=entry.id)
+
+    # -- questions ----------------------------------------------------------------------------------
+
+    def _is_question(self, tokens: Sequence[str], text: str) -> bool:
+        """A question mark, or a question word or request ("tell", "explain") after any fillers."""
+        if text.rstrip().endswith("?"):
+            return True
+        content = [t for t in tokens if t not in self._fillers]
+        return any(t in self._openers for t in content[:OPENER_WITHIN])
+
+    def _asks_the_bot(self, message: str, question: str) -> bool:
+        """In a listen channel: a question that addresses the bot, or names the article without being put
+        to the other people there."""
+        raw = _key_words(message.replace("!ask", " bot "))
+        tokens = self._unaddressed(_key_words(question))
+        if not self._is_question(tokens, question):
+            return False
+        if self._address.anywhere(raw):
+            return True
+        if not self._article.anywhere(tokens):
+            return False
+        asks_others = self._others.anywhere(tokens) or any(self._tags.whole(tokens[-n:]) for n in (1, 2) if len(tokens) > n)
+        return not asks_others
+
+    def _answer(self, question: str, context: Context | None) -> Reply:
+        topic = self.knowledge.entry(context.entry_id) if context and context.entry_id else None
+        tokens = _key_words(question)
+        if topic is not None:
+            more = self._more_of(tokens, topic)
+            if more is not None:
+                return more
+            direction = self._chronology.whole(self._content(tokens, keep_pointers=False))
+            if direction is not None:
+                return self._neighbour_in_time(question, topic, direction)
+        standalone = self.engine.answer(question)
+        if topic is None:
+            return self._checked(standalone, question)
+        reads_back = self._incomplete(tokens)
+        if standalone.matched and not reads_back:
+            return self._checked(standalone, question)
+        contextual = self.engine.answer(self._with_topic(tokens, topic))
+        contextual = replace(contextual, question=standalone.question)
+        if contextual.matched:
+            return self._checked(contextual, question, follow_up_of=topic.id)
+        if standalone.matched and self._own_topic(tokens):
+            return self._checked(standalone, question)
+        return self._checked(contextual, question, follow_up_of=topic.id)
+
+    def _checked(self, result: Result, question: str, follow_up_of: str | None = None) -> Reply:
+        """The reply for an engine result, never a bare restatement where the question asks for what the
+        answer does not give: a why-question answered by an entry that gives no reason, or a question
+        for a figure answered by an entry that holds none, is told so first, with what the article does
+        report offered instead."""
+        entry = result.entry
+        if entry is None:
+            return Reply("decline", result.question, result=result, follow_up_of=follow_up_of)
+        missing = self._missing(_key_words(question), entry)
+        if missing is None:
+            return Reply("answer", result.question, result=result, follow_up_of=follow_up_of, entry=entry)
+        offered = (Suggestion(entry.id, entry.questions[0], result.score),)
+        declined = Result(result.question, False, result.score, None, offered, reason=missing)
+        return Reply("decline", result.question, result=declined, follow_up_of=follow_up_of, entry=entry)
+
+    def _missing(self, tokens: Sequence[str], entry: Entry) -> str | None:
+        """What the question asks for that `entry`'s answer does not give, as the bot says it; or None."""
+        content = [t for t in tokens if t not in self._fillers]
+        if self._reason.anywhere(content[:REASON_WITHIN]) and not entry.gives_reasons:
+            return NO_REASON
+        if self._number.anywhere(content) and not _FIGURE.search(entry.answer):
+            return NO_FIGURE
+        return None
+
+    def _points_back(self, tokens: Sequence[str]) -> bool:
+        """A pronoun ("who signed it?"), or a demonstrative with no noun after it ("when was that?")."""
+        stopwords = self.engine.normalizer.stopwords
+        for i, token in enumerate(tokens):
+            if token in self._pointers:
+                return True
+            if token in self._demonstratives:
+                following = tokens[i + 1] if i + 1 < len(tokens) else None
+                if following is None or stem(following) in stopwords or following in self._pointers:
+                    return True
+        return False
+
+    def _content(self, tokens: Sequence[str], *, keep_pointers: bool = True) -> list[str]:
+        """`tokens` without fillers, stopwords and the bot's name (and pointers, unless kept)."""
+        stopwords = self.engine.normalizer.stopwords
+        dropped = self._fillers | (frozenset() if keep_pointers else self._pointers | self._demonstratives)
+        kept = [t for t in self._unaddressed(list(tokens)) if t not in dropped]
+        return [t for t in kept if stem(t) not in stopwords or (keep_pointers and t in self._pointers | self._demonstratives)]
+
+    def _own_topic(self, tokens: Sequence[str]) -> list[str]:
+        """The words that say what the question is about: not question words, people, pointers, or
+        verbs of reacting ("how did kyiv respond to it?" has none)."""
+        rest = self._content(tokens, keep_pointers=False)
+        i = 0
+        while i < len(rest):
+            party = self._parties.opening(rest[i:])
+            if party:
+                del rest[i : i + party[1]]
+            else:
+                i += 1
+        return [t for t in rest if t not in self._openers and stem(t) not in QUESTION_WORDS and stem(t) not in self._elliptical]
+
+    def _incomplete(self, tokens: Sequence[str]) -> bool:
+        """A question to read against the last answer: it points back ("who signed it?"), names no topic
+        of its own ("how did kyiv respond?", "and russia?"), or is a bare "what X" ("which areas")."""
+        if self._points_back(tokens):
+            return True
+        topic = self._own_topic(tokens)
+        return len(topic) == 0 or (len(topic) == 1 and len(self._content(tokens)) <= SHORT_QUESTION)
+
+    def _with_topic(self, tokens: Sequence[str], topic: Entry) -> str:
+        """The follow-up with the earlier answer's topic spelled in: "when was that" -> "when was <topic>"."""
+        kept = [t for t in tokens if t not in self._pointers and t not in self._demonstratives]
+        return " ".join([*kept, *self.engine.topic_words(topic, TOPIC_WORDS)])
+
+    # -- more, and the timeline ---------------------------------------------------------------------
+
+    def _more_of(self, tokens: Sequence[str], topic: Entry) -> Reply | None:
+        """"tell me more" / "where does it say that": more of the last answer, or None."""
+        content = self._content(tokens, keep_pointers=False)
+        if not (self._more.whole(tokens) or (content and self._more.whole(content))):
+            opening = self._more.opening(content)
+            if opening is None:
+                return None
+            rest = [t for t in content[opening[1]:] if t not in ("about", "on", "of", "abt")]
+            if rest:
+                asked = self.engine.answer(" ".join(rest))
+                if asked.entry is None or asked.entry.id != topic.id:
+                    return None
+        related = tuple(
+            Suggestion(e.id, e.questions[0], 0.0) for e in self._map.related(topic)[:RELATED_LIMIT]
+        )
+        question = " ".join(tokens)
+        result = Result(question, True, 100.0, topic, related)
+        return Reply("more", question, result=result, follow_up_of=topic.id, entry=topic, related=related)
+
+    def _neighbour_in_time(self, question: str, topic: Entry, direction: str) -> Reply:
+        """"what came next" / "what came before": the entry of the timeline's next (or previous) event."""
+        entry = self._map.neighbour_in_time(topic, direction)
+        if entry is None:
+            result = Result(question, False, 0.0, None, (), reason=(
+                "The article has nothing after that in its timeline." if direction == "next"
+                else "The article has nothing before that in its timeline."))
+            return Reply("decline", question, result=result, follow_up_of=topic.id)
+        result = Result(question, True, 100.0, entry, ())
+        return Reply("answer", question, result=result, follow_up_of=topic.id, entry=entry)
+
+
+def _strongest(kinds: Sequence[str]) -> str:
+    """The kind that says most of a chain of small talk: "great thanks" thanks, "ok bye" says goodbye."""
+    order = ("thanks", "goodbye", "about-bot", "greeting", "agreement", "reaction")
+    return min(kinds, key=order.index)
+
+
+# --- where entries sit in the article ------------------------------------------------------------------
+
+
+class ArticleMap:
+    """Which entries sit near each other in the article, and which timeline events each one reports."""
+
+    def __init__(self, knowledge: KnowledgeBase):
+        self.knowledge = knowledge
+        self._spans: dict[str, list[tuple[int, int]]] = {}
+        self._events: dict[str, list[Event]] = {}
+        for assessment in knowledge.assessments:
+            source = assessment.source_text
+            for entry in assessment.entries:
+                self._spans[entry.id] = _spans(source, entry.sources)
+                self._events[entry.id] = [
+                    e for e in assessment.timeline if _overlap(self._spans[entry.id], _spans(source, e.sources))
+                ]
+
+    def related(self, entry: Entry) -> list[Entry]:
+        """Entries quoting the same or nearby sentences of the same article, nearest first."""
+        mine = self._spans.get(entry.id, [])
+        scored = []
+        for other in self.knowledge.entries:
+            theirs = self._spans.get(other.id, [])
+            if other.id == entry.id or other.assessment_id != entry.assessment_id or len(theirs) > SUMMARY_SPANS:
+                continue
+            gap = min((_gap(a, b) for a in mine for b in theirs), default=None)
+            if gap is not None and gap <= NEARBY_CHARS:
+                scored.append((gap, theirs[0][0] if theirs else 0, other))
+        return [other for _gap_, _start, other in sorted(scored, key=lambda item: item[:2])]
+
+    def neighbour_in_time(self, entry: Entry, direction: str) -> Entry | None:
+        """The entry reporting the timeline event right after (or before) those `entry` reports."""
+        events = self._events.get(entry.id, [])
+        timeline = list(self.knowledge.timeline)
+        if not events:
+            return None
+        positions = [timeline.index(e) for e in events]
+        step = 1 if direction == "next" else -1
+        position = (max(positions) if step > 0 else min(positions)) + step
+        while 0 <= position < len(timeline):
+            event = timeline[position]
+            reporting = [e for e in self.knowledge.entries if event in self._events.get(e.id, ())
+                         and len(self._spans.get(e.id, ())) <= SUMMARY_SPANS and e.id != entry.id]
+            if reporting:
+                # The entry that quotes the event most narrowly is the one about it.
+                return min(reporting, key=lambda e: sum(b - a for a, b in self._spans[e.id]))
+            position += step
+        return None
+
+
+def _spans(source: str, quotes: Iterable[str]) -> list[tuple[int, int]]:
+    found = []
+    for quote in quotes:
+        start = source.find(fold_whitespace(quote))
+        if start >= 0:
+            found.append((start, start + len(fold_whitespace(quote))))
+    return found
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Characters between two spans of the article (0 when they overlap)."""
+    return max(0, max(a[0], b[0]) - min(a[1], b[1]))
+
+
+def _overlap(mine: list[tuple[int, int]], theirs: list[tuple[int, int]]) -> bool:
+    return any(_gap(a, b) == 0 for a in mine for b in theirs)
