@@ -36,7 +36,7 @@ FUZZY_PHRASE = 88.0      # rapidfuzz ratio at which a typed phrase counts as a p
 FUZZY_MIN_CHARS = 6      # shorter phrases must match exactly: "no" is not "yo"
 SMALL_TALK_TAIL = 8      # words after "lol"/"thanks" that can still be small talk; more is a message
 OPENER_WITHIN = 2        # a question word this early makes a question: "what ...", "agree to what"
-SHORT_QUESTION = 2       # content words: "which areas", "what sanctions" are read against the last answer
+TOPIC_AFFINITY = 0.45    # cosine of mean phrasing vectors from which a document belongs to an entry's topic
 TOPIC_WORDS = 3          # words of the last answer's topic spelled into a follow-up
 RELATED_LIMIT = 3        # related entries offered with "tell me more"
 NEARBY_CHARS = 250       # quotes this close in the article make two entries related
@@ -205,6 +205,7 @@ class Conversation:
         self._tags = Phrases((p, "tag") for p in book.tags)
         self._reason = Phrases((p, "why") for p in book.reason)
         self._number = Phrases((p, "figure") for p in book.number)
+        self._determiners = frozenset(w for p in book.determiners for w in _key_words(p))
         self._openers = frozenset(w for p in book.openers for w in _key_words(p))
         self._fillers = frozenset(w for p in book.fillers for w in _key_words(p))
         self._pointers = frozenset(w for p in book.pointers for w in _key_words(p))
@@ -344,7 +345,7 @@ class Conversation:
             more = self._more_of(tokens, topic)
             if more is not None:
                 return more
-            direction = self._chronology.whole(self._content(tokens, keep_pointers=False))
+            direction = self._chronology.whole(tokens) or self._chronology.whole(self._unaddressed(list(tokens)))
             if direction is not None:
                 return self._neighbour_in_time(question, topic, direction)
         standalone = self.engine.answer(question)
@@ -353,6 +354,9 @@ class Conversation:
         reads_back = self._incomplete(tokens)
         if standalone.matched and not reads_back:
             return self._checked(standalone, question)
+        detail = self._detail_not_given(question, tokens, topic)
+        if detail is not None:
+            return self._checked(detail, question, follow_up_of=topic.id)
         contextual = self.engine.answer(self._with_topic(tokens, topic))
         contextual = replace(contextual, question=standalone.question)
         if contextual.matched:
@@ -360,6 +364,26 @@ class Conversation:
         if standalone.matched and self._own_topic(tokens):
             return self._checked(standalone, question)
         return self._checked(contextual, question, follow_up_of=topic.id)
+
+    def _detail_not_given(self, question: str, tokens: Sequence[str], topic: Entry) -> Result | None:
+        """A follow-up naming a detail of the last answer's topic that the article does not give ("which
+        areas?" after the Kremlin's demands): the decline of the out-of-scope kind about it, or None.
+
+        Read on its own words, the follow-up's best match within the topic (documents close in meaning to
+        the last answer's entry) is that kind, not an entry."""
+        if not self._own_topic(tokens):
+            return None
+        engine = self.engine
+        affinity = engine.affinity(topic)
+        ranked = engine.ranking(engine.candidates(question))
+        within = [(i, score) for i, score in ranked if affinity[i] >= TOPIC_AFFINITY]
+        if not within:
+            return None
+        best, score = within[0]
+        kind = engine.documents[best]
+        if isinstance(kind, Entry) or score < engine.tuning.answer_threshold:
+            return None
+        return Result(clean(question), False, round(score, 1), None, engine.suggestions(ranked), kind.reason)
 
     def _checked(self, result: Result, question: str, follow_up_of: str | None = None) -> Reply:
         """The reply for an engine result, never a bare restatement where the question asks for what the
@@ -423,7 +447,11 @@ class Conversation:
         if self._points_back(tokens):
             return True
         topic = self._own_topic(tokens)
-        return len(topic) == 0 or (len(topic) == 1 and len(self._content(tokens)) <= SHORT_QUESTION)
+        if not topic:
+            return True
+        # "which areas?", "what sanctions?": a bare which-noun asks which of the last answer's.
+        content = self._content(tokens)
+        return len(content) == 2 and content[0] in self._determiners and content[1] == topic[0]
 
     def _with_topic(self, tokens: Sequence[str], topic: Entry) -> str:
         """The follow-up with the earlier answer's topic spelled in: "when was that" -> "when was <topic>"."""

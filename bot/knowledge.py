@@ -119,6 +119,7 @@ class Phrasebook:
     elliptical: tuple[str, ...] = ()
     accept_suggestion: tuple[str, ...] = ()
     openers: tuple[str, ...] = ()
+    determiners: tuple[str, ...] = ()
     fillers: tuple[str, ...] = ()
     reason: tuple[str, ...] = ()
     number: tuple[str, ...] = ()
@@ -484,7 +485,7 @@ def _load_vocabulary(doc: _Document, check: _Checker) -> Vocabulary:
 
 _PHRASEBOOK_SECTIONS = {
     "follow_ups": ("more", "next", "before", "pointers", "demonstratives", "parties", "elliptical", "accept_suggestion"),
-    "asking": ("openers", "fillers", "reason", "number"),
+    "asking": ("openers", "determiners", "fillers", "reason", "number"),
     "listen": ("address", "article", "others", "tags"),
 }
 

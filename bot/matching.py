@@ -210,6 +210,7 @@ class Engine:
         self._tokens = sorted(self._idf)
         self._related_cache: dict[str, dict[str, float]] = {}
         self._topics: dict[str, list[str]] = {}
+        self._centroids: np.ndarray | None = None
         self._corrections: dict[str, str] = {}
 
     # --- query ------------------------------------------------------------------------------------
@@ -349,6 +350,14 @@ class Engine:
         phrasing_weight = self._phrasing_weight[p]
         precision = sum(self._idf[k] for k in hit) / phrasing_weight if phrasing_weight else 0.0
         return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+    def affinity(self, document: Entry | OutOfScope) -> np.ndarray:
+        """Per document, how close in meaning its phrasings are, on average, to `document`'s (cosine of
+        the mean phrasing vectors, 1 for itself): which out-of-scope kinds belong to an entry's topic."""
+        if self._centroids is None:
+            sums = np.add.reduceat(self._phrasing_vectors, self._first_phrasing, axis=0)
+            self._centroids = unit_rows(sums)
+        return self._centroids @ self._centroids[self.documents.index(document)]
 
     def topic_words(self, entry: Entry, count: int = 3) -> list[str]:
         """The `count` words that most set `entry` apart: frequent in its phrasings, rare elsewhere
