@@ -10,12 +10,10 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.exit_codes import EXIT_PROBLEMS, EXIT_USAGE
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.matching import Engine, Result
 from bot.render import date_label, render_answer
-
-EXIT_PROBLEMS = 1  # invalid knowledge, Discord out of reach, nothing found
-EXIT_USAGE = 2     # configuration: a missing or rejected token, a bad setting
 
 
 def build_parser() -> argparse.ArgumentParser:

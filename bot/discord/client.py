@@ -22,6 +22,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
+from bot.discord.errors import NotAllowed
 from bot.discord.replies import FAILED, say_privately
 from bot.knowledge import KnowledgeBase
 from bot.live import LiveKnowledge
@@ -44,10 +45,6 @@ def intents_for(settings: Settings) -> discord.Intents:
     intents.dm_messages = True       # MESSAGE_CREATE in DMs (content is always sent in DMs)
     intents.message_content = bool(settings.listen_channel_ids)
     return intents
-
-
-class NotAllowed(app_commands.CheckFailure):
-    """A command refused to this user; the message tells them why."""
 
 
 class ReportingTree(app_commands.CommandTree):

@@ -12,16 +12,14 @@ import aiohttp
 import discord
 from discord.voice_client import VoiceClient
 
-from bot.cli import EXIT_PROBLEMS, EXIT_USAGE
 from bot.config import Settings
 from bot.discord.client import AssessmentBot, create_bot, replies
 from bot.discord.endpoints import point_at
+from bot.exit_codes import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from bot.knowledge import KnowledgeBase, KnowledgeError
 from bot.live import LiveKnowledge
 
 log = logging.getLogger(__name__)
-
-EXIT_OK = 0
 
 # At DEBUG discord.py logs every gateway event (the text of DMs included), every request body (answers
 # repeat the question) and interaction URLs (which hold the interaction's token). Its loggers stay at
