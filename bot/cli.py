@@ -168,7 +168,8 @@ def report(settings: Settings, limit: int) -> int:
     if not settings.database_path.exists():
         print(f"No records yet: {settings.database_path} does not exist (the bot creates it when it first records a question).")
         return 0
-    with Records(settings.database_path, settings.retention_days) as records:
+    # Read-only: the report never creates, migrates or purges the file, so it is safe beside a running bot.
+    with Records(settings.database_path, settings.retention_days, read_only=True) as records:
         if not records.healthy:
             print(f"Cannot read the records database {records.path}: {records.problem}", file=sys.stderr)
             return EXIT_PROBLEMS

@@ -134,7 +134,7 @@ class AssessmentBot(commands.Bot):
 
     async def record(self, result: Result, guild_id: int | None) -> None:
         """Keeps a declined or low-confidence question for the report (never one asked in a DM)."""
-        if not worth_recording(result, direct=guild_id is None):
+        if not worth_recording(question=result.question, matched=result.matched, score=result.score, direct=guild_id is None):
             return
         await self.with_records(lambda records: records.record_question(
             question=result.question, guild_id=guild_id, matched=result.matched,

@@ -3,7 +3,7 @@
 Each question is answered by the engine in service at that moment, logged in one line (how it came, the
 entry or "declined", the score, the latency, the guild; never the question itself, so neither DM text nor
 anything else a user typed reaches the logs), and recorded for the report when the bot declined it or was
-unsure, unless it came in a DM (see bot/records.py).
+unsure, unless it came in a DM (see bot/records/policy.py).
 """
 
 from __future__ import annotations
