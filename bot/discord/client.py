@@ -23,6 +23,7 @@ from discord.ext import commands
 
 from bot.config import Settings
 from bot.discord.errors import NotAllowed
+from bot.discord.gateway import drop_malformed_events
 from bot.discord.replies import FAILED, say_privately
 from bot.knowledge import KnowledgeBase
 from bot.live import LiveKnowledge
@@ -103,6 +104,7 @@ class AssessmentBot(commands.Bot):
             tree_cls=ReportingTree,
             **options,
         )
+        drop_malformed_events(self)
         self.settings = settings
         self.live = live
         self.records = Records(settings.database_path, settings.retention_days)
