@@ -13,9 +13,13 @@ import pytest
 from bot.config import Settings
 from bot.discord.client import AssessmentBot
 from bot.knowledge import KnowledgeBase
+from bot.discord.replies import ANSWER_REFUSED, CHANNEL_CLOSED
 from tests.discord_helpers import (
     ANSWERED,
+    EPHEMERAL,
+    assert_pings_nobody,
     serving,
+    until,
     GENERAL,
     MESSAGES,
     WAIT,
@@ -90,3 +94,69 @@ async def test_the_sharded_bot_drops_a_malformed_event_too(
         later = await reply_to(stub, payloads.dm_message(WORLD, ANSWERED))
     assert_answer(the_embed(later.body), knowledge)
     assert dropped(caplog, "MESSAGE_CREATE")
+
+
+# -- replies Discord refuses ----------------------------------------------------------------------------
+
+INVALID_FORM = payloads.error(50035, "Invalid Form Body")
+CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
+DM_MESSAGES = f"/channels/{WORLD.dm_channel_id}/messages"
+
+
+def outcome_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.getMessage().startswith("question via=")]
+
+
+@bounded
+async def test_a_refused_mention_reply_is_logged_as_failed_and_the_asker_told_briefly(
+    stub: DiscordStub, bot: AssessmentBot, caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot")
+    stub.fail_next("POST", MESSAGES, 400, INVALID_FORM)
+    asked = payloads.mention_message(WORLD, ANSWERED)
+
+    refused = await reply_to(stub, asked)
+    notice = await stub.wait_for_request("POST", MESSAGES, where=replying_to(asked["id"]), timeout=WAIT)
+
+    assert refused.status == 400
+    assert notice.status == 200 and notice.body["content"] == ANSWER_REFUSED and not notice.body.get("embeds")
+    assert_pings_nobody(notice.body)
+    await until(lambda: outcome_lines(caplog), "no outcome was logged")
+    [line] = outcome_lines(caplog)
+    assert line.startswith("question via=mention reply-failed status=400 entry=")
+
+
+@bounded
+async def test_a_refused_slash_answer_is_logged_as_failed_and_the_asker_told_privately(
+    stub: DiscordStub, bot: AssessmentBot, caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot")
+    stub.fail_next("POST", CALLBACK, 400, INVALID_FORM)
+
+    refused = await interact(stub, payloads.slash_command(WORLD, "ask", {"question": ANSWERED}))
+    notice = await stub.wait_for_request("POST", CALLBACK, timeout=WAIT)
+
+    assert refused.status == 400
+    assert notice.status < 300 and notice.body["data"]["flags"] & EPHEMERAL
+    assert notice.body["data"]["content"] == ANSWER_REFUSED
+    await until(lambda: outcome_lines(caplog), "no outcome was logged")
+    [line] = outcome_lines(caplog)
+    assert line.startswith("question via=slash reply-failed status=400 entry=")
+    assert not [r for r in caplog.records if r.exc_info]  # Discord's refusal is not a crash of ours
+
+
+@bounded
+async def test_a_mention_where_the_bot_may_not_post_is_logged_as_failed_and_the_asker_told_by_dm(
+    stub: DiscordStub, bot: AssessmentBot, caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot")
+    await stub.dispatch("MESSAGE_CREATE", payloads.mention_message(WORLD, ANSWERED, channel_id=WORLD.readonly_channel_id),
+                        timeout=WAIT)
+
+    refused = await stub.wait_for_request("POST", f"/channels/{WORLD.readonly_channel_id}/messages", timeout=WAIT)
+    notice = await stub.wait_for_request("POST", DM_MESSAGES, timeout=WAIT)
+
+    assert refused.status == 403
+    assert notice.status == 200 and notice.body["content"] == CHANNEL_CLOSED
+    await until(lambda: outcome_lines(caplog), "no outcome was logged")
+    assert outcome_lines(caplog)[0].startswith("question via=mention reply-failed status=403 entry=")
