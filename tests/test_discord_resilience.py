@@ -21,6 +21,8 @@ from tests.discord_helpers import (
     serving,
     until,
     GENERAL,
+    GUILD,
+    GUILD_COMMANDS,
     MESSAGES,
     WAIT,
     WORLD,
@@ -160,3 +162,23 @@ async def test_a_mention_where_the_bot_may_not_post_is_logged_as_failed_and_the_
     assert notice.status == 200 and notice.body["content"] == CHANNEL_CLOSED
     await until(lambda: outcome_lines(caplog), "no outcome was logged")
     assert outcome_lines(caplog)[0].startswith("question via=mention reply-failed status=403 entry=")
+
+
+# -- a refused command registration ------------------------------------------------------------------------
+
+@bounded
+@pytest.mark.parametrize(("status", "body", "hint", "not_hint"), [
+    (400, INVALID_FORM, "rejected the commands' definitions", "DEV_GUILD_ID"),
+    (403, payloads.MISSING_ACCESS, "Check DEV_GUILD_ID", "definitions"),
+    (404, payloads.error(10004, "Unknown Guild"), "Check DEV_GUILD_ID", "definitions"),
+], ids=["400-schema", "403-access", "404-guild"])
+async def test_the_hint_after_a_refused_registration_fits_the_refusal(
+    stub: DiscordStub, settings: Settings, knowledge: KnowledgeBase, caplog: pytest.LogCaptureFixture,
+    status: int, body: payloads.Payload, hint: str, not_hint: str,
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot")
+    stub.fail_next("PUT", GUILD_COMMANDS, status, body)
+    async with serving(stub, dataclasses.replace(settings, dev_guild_id=int(GUILD)), knowledge):
+        pass
+    [logged] = [r.getMessage() for r in caplog.records if "Could not register the slash commands" in r.getMessage()]
+    assert f": {status} " in logged and hint in logged and not_hint not in logged

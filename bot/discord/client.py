@@ -193,10 +193,8 @@ class AssessmentBot(commands.Bot):
         except discord.HTTPException as error:
             # Mentions, DMs and commands registered earlier work without this registration, so a
             # refusal must not stop the bot; nothing is recorded, so the next start tries again.
-            hint = ""
-            if guild:
-                hint = " Check DEV_GUILD_ID and that the bot was invited there with the applications.commands scope."
-            log.error("Could not register the slash commands (%s): %s %s.%s", scope, error.status, error.text, hint)
+            log.error("Could not register the slash commands (%s): %s %s. %s",
+                      scope, error.status, error.text, sync_hint(error.status, in_guild=guild is not None))
             return
         log.info("Registered %d slash commands (%s)", len(synced), scope)
         state[key] = digest
@@ -223,6 +221,18 @@ def create_bot(settings: Settings, knowledge: LiveKnowledge | KnowledgeBase, **o
         shard_ids = list(settings.shard_ids) if settings.shard_ids else None
         return ShardedAssessmentBot(settings, live, shard_count=settings.shard_count, shard_ids=shard_ids, **options)
     return AssessmentBot(settings, live, **options)
+
+
+def sync_hint(status: int, *, in_guild: bool) -> str:
+    """What to do about a refused command registration, by Discord's HTTP status."""
+    if status == 400:
+        return ("Discord rejected the commands' definitions: a bug in the bot, not in its settings; "
+                "the commands registered before stay in service.")
+    if status in (403, 404) and in_guild:
+        return "Check DEV_GUILD_ID and that the bot was invited there with the applications.commands scope."
+    if status == 429:
+        return "Discord limits how often commands are registered; the next start tries again."
+    return "The commands registered before stay in service; the next start tries again."
 
 
 def replies(count: int) -> str:
