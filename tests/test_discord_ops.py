@@ -321,6 +321,15 @@ async def test_declined_and_unsure_questions_in_servers_are_recorded_never_dms_n
 
 # -- votes -----------------------------------------------------------------------------------------------
 
+async def vote_result(stub: DiscordStub, press: dict[str, Any]) -> str:
+    """What the presser of a vote button reads: acknowledged privately at once, then the result."""
+    callback = await interact(stub, press)
+    assert callback.body["type"] == DEFERRED and callback.body["data"]["flags"] & EPHEMERAL
+    result = await stub.wait_for_request("POST", FOLLOWUP, where=lambda r: r.route.endswith(press["token"]), timeout=WAIT)
+    assert result.body["flags"] & EPHEMERAL
+    return result.body["content"]
+
+
 @bounded
 async def test_votes_are_one_per_person_per_answer_and_thanked_privately(
     stub: DiscordStub, bot: AssessmentBot, settings: Settings,
@@ -332,9 +341,7 @@ async def test_votes_are_one_per_person_per_answer_and_thanked_privately(
     message = stub.rest.messages[stub.interaction(command["id"]).original_id]
 
     async def press(custom_id: str, **kwargs: Any) -> str:
-        callback = await interact(stub, payloads.button_press(WORLD, custom_id, message_data=message, **kwargs))
-        assert callback.body["type"] == CHANNEL_MESSAGE and callback.body["data"]["flags"] & EPHEMERAL
-        return callback.body["data"]["content"]
+        return await vote_result(stub, payloads.button_press(WORLD, custom_id, message_data=message, **kwargs))
 
     assert await press(up) == "Thanks, noted."
     assert await press(down) == "Changed your vote."
@@ -359,9 +366,7 @@ async def test_a_failing_button_is_logged_and_the_presser_told_privately(
         raise RuntimeError("the vote broke")
 
     monkeypatch.setattr(bot.records, "record_vote", broken)
-    callback = await interact(stub, payloads.button_press(WORLD, "vote:author:up"))
-    data = callback.body["data"]
-    assert data["flags"] & EPHEMERAL and "something went wrong" in data["content"]
+    assert "something went wrong" in await vote_result(stub, payloads.button_press(WORLD, "vote:author:up"))
     [logged] = [r for r in caplog.records if r.levelno == logging.ERROR and r.name == "bot.discord.views"]
     assert "vote:author:up" in logged.getMessage() and "RuntimeError: the vote broke" in caplog.text
 
@@ -379,8 +384,7 @@ async def test_a_corrupt_database_is_reported_and_the_bot_keeps_answering_and_th
         assert str(settings.database_path) in warning.getMessage()
         callback = await interact(stub, payloads.slash_command(WORLD, "ask", {"question": DECLINED}))
         assert the_embed(callback.body["data"])["description"]
-        vote = await interact(stub, payloads.button_press(WORLD, "vote:author:down"))
-        assert vote.body["data"]["content"] == "Thanks, noted."
+        assert await vote_result(stub, payloads.button_press(WORLD, "vote:author:down")) == "Thanks, noted."
         assert not bot.records.healthy
 
 

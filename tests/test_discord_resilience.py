@@ -4,8 +4,10 @@ askers, failing commands and an unexpected error at start-up."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ import pytest
 from bot.config import Settings
 from bot.discord.client import AssessmentBot
 from bot.knowledge import KnowledgeBase
+from bot.records import EntryVotes
 from bot.discord.replies import ANSWER_REFUSED, CHANNEL_CLOSED
 from tests.discord_helpers import (
     ANSWERED,
@@ -182,3 +185,30 @@ async def test_the_hint_after_a_refused_registration_fits_the_refusal(
         pass
     [logged] = [r.getMessage() for r in caplog.records if "Could not register the slash commands" in r.getMessage()]
     assert f": {status} " in logged and hint in logged and not_hint not in logged
+
+
+# -- votes are acknowledged before they are written -------------------------------------------------------
+
+DEFERRED = 5  # DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE: "thinking…", answered by the first follow-up
+FOLLOWUP = "/webhooks/{webhook_id}/{webhook_token}"
+
+
+@bounded
+async def test_a_vote_is_acknowledged_privately_before_the_records_thread_gets_to_it(
+    stub: DiscordStub, bot: AssessmentBot,
+) -> None:
+    busy = threading.Event()
+    # The records thread is taken (as by the daily purge, or a database another process holds locked).
+    blocked = asyncio.ensure_future(bot.with_records(lambda _records: busy.wait(WAIT)))
+    try:
+        press = payloads.button_press(WORLD, "vote:author:up")
+        acknowledged = await interact(stub, press)
+        assert acknowledged.body["type"] == DEFERRED and acknowledged.body["data"]["flags"] & EPHEMERAL
+        assert stub.requests_to("POST", FOLLOWUP) == []  # the vote is not written yet: no result either
+    finally:
+        busy.set()
+        await blocked
+    result = await stub.wait_for_request("POST", FOLLOWUP, where=lambda r: r.route.endswith(press["token"]),
+                                         timeout=WAIT)
+    assert result.body["content"] == "Thanks, noted." and result.body["flags"] & EPHEMERAL
+    assert bot.records.votes() == [EntryVotes("author", down=0, up=1)]

@@ -87,6 +87,9 @@ class VoteButton(
 
     @reports_failures
     async def callback(self, interaction: discord.Interaction) -> None:
+        # The write waits its turn on the records thread (behind the daily purge, or a busy database) and
+        # Discord wants an answer within 3 s: acknowledge first, privately, then say how it went.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         bot = _bot(interaction)
         message_id = interaction.message.id if interaction.message else interaction.id
         first = await bot.with_records(lambda records: records.record_vote(
@@ -99,7 +102,7 @@ class VoteButton(
             text = "Thanks, noted."
         else:
             text = "Changed your vote."
-        await interaction.response.send_message(text, ephemeral=True)
+        await interaction.followup.send(text, ephemeral=True)
 
 
 def vote_buttons(entry_id: str) -> list[discord.ui.Item[Any]]:
