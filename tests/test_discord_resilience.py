@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import re
 import threading
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 from bot.config import Settings
 from bot.discord.client import AssessmentBot
+from bot.discord.cogs.questions import cooldown_message
 from bot.knowledge import KnowledgeBase
 from bot.records import EntryVotes
 from bot.discord.replies import ANSWER_REFUSED, CHANNEL_CLOSED
@@ -212,3 +214,25 @@ async def test_a_vote_is_acknowledged_privately_before_the_records_thread_gets_t
                                          timeout=WAIT)
     assert result.body["content"] == "Thanks, noted." and result.body["flags"] & EPHEMERAL
     assert bot.records.votes() == [EntryVotes("author", down=0, up=1)]
+
+
+# -- cooldown notices -----------------------------------------------------------------------------------
+
+@bounded
+async def test_a_fast_asker_gets_one_cooldown_notice_per_window_not_one_per_question(
+    stub: DiscordStub, settings: Settings, knowledge: KnowledgeBase, caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot")
+
+    def rate_limited() -> int:
+        return sum("rate-limited" in line for line in outcome_lines(caplog))
+
+    async with serving(stub, dataclasses.replace(settings, cooldown_rate=1, cooldown_seconds=60.0), knowledge) as bot:
+        await reply_to(stub, payloads.mention_message(WORLD, ANSWERED))
+        for _ in range(3):
+            await stub.dispatch("MESSAGE_CREATE", payloads.mention_message(WORLD, ANSWERED), timeout=WAIT)
+        await stub.dispatch("MESSAGE_CREATE", payloads.dm_message(WORLD, ANSWERED), timeout=WAIT)
+        await until(lambda: rate_limited() == 4 and bot.in_flight.count == 0, "not every question was handled")
+
+    [notice] = stub.requests_to("POST", DM_MESSAGES)  # one, for four questions refused
+    assert re.fullmatch(re.escape(cooldown_message(60.0)).replace("60", r"\d+"), notice.body["content"])

@@ -116,6 +116,11 @@ class AssessmentBot(commands.Bot):
         self.cooldowns: commands.CooldownMapping = commands.CooldownMapping(
             app_commands.Cooldown(settings.cooldown_rate, settings.cooldown_seconds), type=_user_id
         )
+        # A notice by DM at most once per user per cooldown window: a fast asker is told once, not once
+        # per question (a slash command is always answered, privately, in place).
+        self._cooldown_notices: commands.CooldownMapping = commands.CooldownMapping(
+            app_commands.Cooldown(1, settings.cooldown_seconds), type=_user_id
+        )
 
     @property
     def engine(self) -> Engine:
@@ -148,6 +153,11 @@ class AssessmentBot(commands.Bot):
         """Seconds the user must wait before asking again, or None when they may ask now."""
         bucket = self.cooldowns.get_bucket(source)
         return bucket.update_rate_limit() if bucket else None
+
+    def may_send_cooldown_notice(self, message: discord.Message) -> bool:
+        """True for the first cooldown notice to this message's author in a cooldown window, False after."""
+        bucket = self._cooldown_notices.get_bucket(message)
+        return bucket is None or not bucket.update_rate_limit()
 
     async def setup_hook(self) -> None:
         from bot.discord.cogs import load_cogs

@@ -114,7 +114,8 @@ class QuestionsCog(commands.Cog):
         if via != "listen":  # asked directly: the cooldown comes first, and its notice goes privately
             retry_after = self._rate_limited(message, via, guild_id)
             if retry_after:
-                await self._tell_privately(message.author, cooldown_message(retry_after))
+                if self.bot.may_send_cooldown_notice(message):
+                    await self._tell_privately(message.author, cooldown_message(retry_after))
                 return
         engine = self.bot.engine
         result = engine.answer(message.content)
