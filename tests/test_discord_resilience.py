@@ -236,3 +236,42 @@ async def test_a_fast_asker_gets_one_cooldown_notice_per_window_not_one_per_ques
 
     [notice] = stub.requests_to("POST", DM_MESSAGES)  # one, for four questions refused
     assert re.fullmatch(re.escape(cooldown_message(60.0)).replace("60", r"\d+"), notice.body["content"])
+
+
+# -- failure notices name what failed -------------------------------------------------------------------
+
+OWNER = payloads.user(WORLD.owner_id, "owner")  # every permission, Manage Server included
+
+
+@bounded
+async def test_a_failing_reload_says_the_reload_failed_not_an_answer(
+    stub: DiscordStub, settings: Settings, knowledge: KnowledgeBase, knowledge_copy: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot")
+    async with serving(stub, dataclasses.replace(settings, knowledge_dir=knowledge_copy), knowledge):
+        stub.fail_next("POST", FOLLOWUP, 400, INVALID_FORM)  # the "Reloaded: ..." message is refused
+        command = payloads.slash_command(WORLD, "reload", invoker=OWNER)
+        acknowledged = await interact(stub, command)
+        refused = await stub.wait_for_request("POST", FOLLOWUP, timeout=WAIT)
+        notice = await stub.wait_for_request("POST", FOLLOWUP, timeout=WAIT)
+
+    assert acknowledged.body["type"] == DEFERRED and refused.status == 400
+    assert notice.body["flags"] & EPHEMERAL
+    assert notice.body["content"].startswith("Sorry, something went wrong with /reload.")
+    assert "answering" not in notice.body["content"]
+    assert any(r.getMessage() == "Command /reload failed" and r.exc_info for r in caplog.records)
+
+
+@bounded
+async def test_a_failing_page_turn_says_the_page_turn_failed(
+    stub: DiscordStub, bot: AssessmentBot, caplog: pytest.LogCaptureFixture,
+) -> None:
+    stub.fail_next("POST", CALLBACK, 400, INVALID_FORM)  # the page itself is refused
+    turn = payloads.button_press(WORLD, "timeline:1:")
+    refused = await interact(stub, turn)
+    notice = await stub.wait_for_request("POST", CALLBACK, where=lambda r: turn["token"] in r.route, timeout=WAIT)
+
+    assert refused.status == 400
+    assert notice.body["data"]["flags"] & EPHEMERAL
+    assert notice.body["data"]["content"].startswith("Sorry, something went wrong turning the page.")

@@ -24,7 +24,7 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.discord.errors import NotAllowed
 from bot.discord.gateway import drop_malformed_events
-from bot.discord.replies import FAILED, say_privately
+from bot.discord.replies import failed, say_privately
 from bot.knowledge import KnowledgeBase
 from bot.live import LiveKnowledge
 from bot.matching import Engine, Result
@@ -58,7 +58,7 @@ class ReportingTree(app_commands.CommandTree):
             await say_privately(interaction, str(error))
             return
         log.error("Command /%s failed", name, exc_info=error)
-        await say_privately(interaction, FAILED)
+        await say_privately(interaction, failed(f"with /{name}" if interaction.command else "with that command"))
 
 
 class InFlight:

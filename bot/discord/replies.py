@@ -9,7 +9,14 @@ import discord
 
 log = logging.getLogger(__name__)
 
-FAILED = "Sorry, something went wrong answering that. It has been logged; please try again."
+
+
+def failed(doing: str) -> str:
+    """The notice for a failure of ours while `doing` something ("reloading the knowledge", "with /about")."""
+    return f"Sorry, something went wrong {doing}. It has been logged; please try again."
+
+
+FAILED = failed("answering that")  # a question asked by message
 RESTARTING = "I'm restarting right now; please ask again in a minute."
 # When Discord refuses the answer itself (400: its content) or the channel (403, 404: no access).
 ANSWER_REFUSED = "Sorry, Discord would not take my answer to that. It has been logged."
