@@ -7,24 +7,25 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import os
 import re
+import sys
 import threading
 from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
-from bot.discord.client import AssessmentBot
+from bot.discord.client import AssessmentBot, create_bot
 from bot.discord.cogs.questions import cooldown_message
+from bot.discord.replies import ANSWER_REFUSED, CHANNEL_CLOSED
+from bot.discord.runner import serve
+from bot.exit_codes import EXIT_UNEXPECTED
 from bot.knowledge import KnowledgeBase
 from bot.records import EntryVotes
-from bot.discord.replies import ANSWER_REFUSED, CHANNEL_CLOSED
 from tests.discord_helpers import (
     ANSWERED,
     EPHEMERAL,
-    assert_pings_nobody,
-    serving,
-    until,
     GENERAL,
     GUILD,
     GUILD_COMMANDS,
@@ -32,13 +33,18 @@ from tests.discord_helpers import (
     WAIT,
     WORLD,
     assert_answer,
+    assert_pings_nobody,
     bounded,
     interact,
-    replying_to,
     reply_to,
+    replying_to,
+    serving,
     the_embed,
+    until,
 )
 from tests.discord_stub import DiscordStub, payloads
+from tests.discord_stub.fixtures import stand_in
+from tests.test_config import TOKEN
 
 SECRET = "my secret plan xyzzy-4711"
 
@@ -275,3 +281,36 @@ async def test_a_failing_page_turn_says_the_page_turn_failed(
     assert refused.status == 400
     assert notice.body["data"]["flags"] & EPHEMERAL
     assert notice.body["data"]["content"].startswith("Sorry, something went wrong turning the page.")
+
+
+# -- an unexpected error at start-up ------------------------------------------------------------------------
+
+@bounded
+async def test_an_unexpected_error_at_start_up_ends_with_a_clear_message_and_status_3(
+    stub: DiscordStub, settings: Settings, knowledge: KnowledgeBase, caplog: pytest.LogCaptureFixture,
+) -> None:
+    stub.fail_next("GET", "/users/@me", 200, {"id": WORLD.bot_id})  # a user without a username: discord.py fails
+
+    status = await serve(create_bot(settings, knowledge, guild_ready_timeout=0.05), stub.token)
+
+    assert status == EXIT_UNEXPECTED == 3
+    [logged] = [r for r in caplog.records if r.levelno == logging.ERROR and r.name == "bot.discord.runner"]
+    assert logged.getMessage().startswith("Stopped by an unexpected error (exit status 3)") and logged.exc_info
+
+
+@pytest.mark.asyncio
+async def test_the_run_command_ends_an_unexpected_start_up_error_with_status_3_and_no_token(tmp_path: Path) -> None:
+    async with asyncio.timeout(60), stand_in(token=TOKEN) as stub:
+        stub.fail_next("GET", "/users/@me", 200, {"id": WORLD.bot_id})
+        environment = {k: v for k, v in os.environ.items() if k not in {"KNOWLEDGE_DIR", "LISTEN_CHANNEL_IDS"}} | {
+            "DISCORD_TOKEN": TOKEN, "DISCORD_API_BASE": stub.api_base, "DISCORD_GATEWAY_URL": stub.gateway_url,
+            "DATABASE_PATH": str(tmp_path / "records.sqlite3"), "KNOWLEDGE_POLL_SECONDS": "0",
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=environment,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        _out, err = await process.communicate()
+    stderr = err.decode()
+    assert process.returncode == 3, stderr
+    assert "Stopped by an unexpected error (exit status 3)" in stderr and "KeyError" in stderr
+    assert TOKEN not in stderr
