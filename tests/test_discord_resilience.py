@@ -20,7 +20,7 @@ from bot.discord.client import AssessmentBot, create_bot
 from bot.discord.cogs.questions import cooldown_message
 from bot.discord.replies import ANSWER_REFUSED, CHANNEL_CLOSED
 from bot.discord.runner import serve
-from bot.exit_codes import EXIT_UNEXPECTED
+from bot.exit_codes import EXIT_PROBLEMS, EXIT_UNEXPECTED
 from bot.knowledge import KnowledgeBase
 from bot.records import EntryVotes
 from tests.discord_helpers import (
@@ -296,6 +296,19 @@ async def test_an_unexpected_error_at_start_up_ends_with_a_clear_message_and_sta
     assert status == EXIT_UNEXPECTED == 3
     [logged] = [r for r in caplog.records if r.levelno == logging.ERROR and r.name == "bot.discord.runner"]
     assert logged.getMessage().startswith("Stopped by an unexpected error (exit status 3)") and logged.exc_info
+
+
+@bounded
+async def test_discord_failing_at_start_up_is_status_1_not_a_bug(
+    stub: DiscordStub, settings: Settings, knowledge: KnowledgeBase, caplog: pytest.LogCaptureFixture,
+) -> None:
+    stub.fail_next("GET", "/users/@me", 503, payloads.error(0, "503: Service Unavailable"))  # not retried
+
+    status = await serve(create_bot(settings, knowledge, guild_ready_timeout=0.05), stub.token)
+
+    assert status == EXIT_PROBLEMS
+    [logged] = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR and r.name == "bot.discord.runner"]
+    assert logged.startswith("Discord is failing (503") and "unexpected" not in logged
 
 
 @pytest.mark.asyncio
