@@ -14,8 +14,17 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TypeVar
 
-from bot.records import schema
 from bot.records.grouping import QuestionGroup, QuestionRow, group_questions
+from bot.records.schema import (
+    from_unix_seconds,
+    iso,
+    open_for_reading,
+    open_for_writing,
+    transaction,
+    unix,
+    unix_seconds,
+    voter_key,
+)
 from bot.text import clean
 
 log = logging.getLogger(__name__)
@@ -144,7 +153,7 @@ class Records:
         def upsert(conn: sqlite3.Connection) -> bool:
             voter = self._voter_hash(voter_id)
             values = (entry_id, int(bool(helpful)), self._now_iso(), message_id, voter)
-            with schema.transaction(conn):
+            with transaction(conn):
                 updated = conn.execute(
                     "UPDATE votes SET entry_id = ?, helpful = ?, voted_at = ? WHERE message_id = ? AND voter_hash = ?",
                     values,
@@ -189,14 +198,14 @@ class Records:
         # Identical rows are collapsed by SQLite; only distinct wordings reach the fuzzy grouping. A time
         # or score edited into something else reads as NULL here, which MAX skips.
         query = (
-            f"SELECT question, {entries_column}, COUNT(*), MAX({schema.unix_seconds('asked_at')}),"
+            f"SELECT question, {entries_column}, COUNT(*), MAX({unix_seconds('asked_at')}),"
             " MAX(CASE WHEN typeof(score) IN ('integer', 'real') THEN score END)"
             f" FROM questions WHERE {condition} GROUP BY question, {entries_column}"
         )
 
         def report(conn: sqlite3.Connection) -> list[QuestionGroup]:
             rows = [
-                QuestionRow(_text(question), entries(raw_entries), count, schema.from_unix_seconds(last), _score(best))
+                QuestionRow(_text(question), entries(raw_entries), count, from_unix_seconds(last), _score(best))
                 for question, raw_entries, count, last, best in conn.execute(query)
             ]
             return group_questions(rows)[:limit]
@@ -248,10 +257,10 @@ class Records:
         conn: sqlite3.Connection | None = None
         try:
             if self.read_only:
-                conn = schema.open_for_reading(self.path, BUSY_TIMEOUT_SECONDS)
+                conn = open_for_reading(self.path, BUSY_TIMEOUT_SECONDS)
             else:
-                conn = schema.open_for_writing(self.path, BUSY_TIMEOUT_SECONDS)
-                self._voter_key, replaced = schema.voter_key(conn)
+                conn = open_for_writing(self.path, BUSY_TIMEOUT_SECONDS)
+                self._voter_key, replaced = voter_key(conn)
                 if replaced:
                     log.warning(
                         "Records database %s had no valid voter key (edited by hand?); made a new one, so votes "
@@ -269,13 +278,13 @@ class Records:
         return conn
 
     def _purge(self, conn: sqlite3.Connection) -> int:
-        cutoff = schema.unix(self._clock() - timedelta(days=self.retention_days))
-        with schema.transaction(conn):
+        cutoff = unix(self._clock() - timedelta(days=self.retention_days))
+        with transaction(conn):
             removed = 0
             for table, column in (("questions", "asked_at"), ("votes", "voted_at")):
                 # COALESCE: a time SQLite cannot read is NULL, and such a row is deleted too.
                 removed += conn.execute(
-                    f"DELETE FROM {table} WHERE COALESCE({schema.unix_seconds(column)} < ?, 1)", (cutoff,)
+                    f"DELETE FROM {table} WHERE COALESCE({unix_seconds(column)} < ?, 1)", (cutoff,)
                 ).rowcount
         if removed:
             log.info("Deleted %d records older than %d days from %s", removed, self.retention_days, self.path)
@@ -285,7 +294,7 @@ class Records:
         return hmac.new(self._voter_key, str(voter_id).encode(), hashlib.sha256).hexdigest()
 
     def _now_iso(self) -> str:
-        return schema.iso(self._clock())
+        return iso(self._clock())
 
     def _failed(self, exc: Exception) -> None:
         kind = getattr(exc, "sqlite_errorname", None) or type(exc).__name__
