@@ -10,9 +10,8 @@ import discord
 log = logging.getLogger(__name__)
 
 
-
 def failed(doing: str) -> str:
-    """The notice for a failure of ours while `doing` something ("reloading the knowledge", "with /about")."""
+    """The notice for a failure of ours while `doing` something ("with /reload", "recording your vote")."""
     return f"Sorry, something went wrong {doing}. It has been logged; please try again."
 
 
