@@ -11,12 +11,10 @@ from typing import TextIO
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.conversation import Context, Conversation, Reply
+from bot.exit_codes import EXIT_PROBLEMS, EXIT_USAGE
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.matching import Engine
 from bot.render import date_label, render_reply
-
-EXIT_PROBLEMS = 1  # invalid knowledge, Discord out of reach, nothing found
-EXIT_USAGE = 2     # configuration: a missing or rejected token, a bad setting
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -204,7 +202,8 @@ def report(settings: Settings, limit: int) -> int:
     if not settings.database_path.exists():
         print(f"No records yet: {settings.database_path} does not exist (the bot creates it when it first records a question).")
         return 0
-    with Records(settings.database_path, settings.retention_days) as records:
+    # Read-only: the report never creates, migrates or purges the file, so it is safe beside a running bot.
+    with Records(settings.database_path, settings.retention_days, read_only=True) as records:
         if not records.healthy:
             print(f"Cannot read the records database {records.path}: {records.problem}", file=sys.stderr)
             return EXIT_PROBLEMS

@@ -15,7 +15,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.matching import Result, Suggestion
 from bot.records import (
     LOW_CONFIDENCE,
     RETRY_AFTER,
@@ -365,18 +364,17 @@ def test_report_lists_questions_and_votes(records: Records) -> None:
 # --- what is recorded --------------------------------------------------------------------------------
 
 
-def result(*, matched: bool, score: float, question: str = "how many died in the war") -> Result:
-    suggestions = () if matched else (Suggestion("casualties", "How many casualties?", score),)
-    return Result(question, matched, score, None, suggestions)
+def worth(*, matched: bool, score: float, direct: bool, question: str = "how many died in the war") -> bool:
+    return worth_recording(question=question, matched=matched, score=score, direct=direct)
 
 
 def test_declines_and_unsure_answers_in_servers_are_worth_recording_dm_questions_never() -> None:
-    assert worth_recording(result(matched=False, score=40.0), direct=False)
-    assert worth_recording(result(matched=True, score=LOW_CONFIDENCE - 0.1), direct=False)
-    assert not worth_recording(result(matched=True, score=LOW_CONFIDENCE), direct=False)
-    assert not worth_recording(result(matched=False, score=40.0), direct=True)
-    assert not worth_recording(result(matched=True, score=55.0), direct=True)
-    assert not worth_recording(result(matched=False, score=0.0, question=""), direct=False)  # a bare mention
+    assert worth(matched=False, score=40.0, direct=False)
+    assert worth(matched=True, score=LOW_CONFIDENCE - 0.1, direct=False)
+    assert not worth(matched=True, score=LOW_CONFIDENCE, direct=False)
+    assert not worth(matched=False, score=40.0, direct=True)
+    assert not worth(matched=True, score=55.0, direct=True)
+    assert not worth(matched=False, score=0.0, question="", direct=False)  # a bare mention
 
 
 def test_low_confidence_answers_are_grouped_with_the_entry_answered(records: Records) -> None:

@@ -22,7 +22,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
-from bot.discord.replies import FAILED, say_privately
+from bot.discord.errors import NotAllowed
+from bot.discord.gateway import drop_malformed_events
+from bot.discord.replies import failed, say_privately
 from bot.knowledge import KnowledgeBase
 from bot.live import LiveKnowledge
 from bot.matching import Engine, Result
@@ -46,10 +48,6 @@ def intents_for(settings: Settings) -> discord.Intents:
     return intents
 
 
-class NotAllowed(app_commands.CheckFailure):
-    """A command refused to this user; the message tells them why."""
-
-
 class ReportingTree(app_commands.CommandTree):
     """Logs a failed command with its traceback and tells the user, privately, that it failed."""
 
@@ -60,7 +58,7 @@ class ReportingTree(app_commands.CommandTree):
             await say_privately(interaction, str(error))
             return
         log.error("Command /%s failed", name, exc_info=error)
-        await say_privately(interaction, FAILED)
+        await say_privately(interaction, failed(f"with /{name}" if interaction.command else "with that command"))
 
 
 class InFlight:
@@ -106,6 +104,7 @@ class AssessmentBot(commands.Bot):
             tree_cls=ReportingTree,
             **options,
         )
+        drop_malformed_events(self)
         self.settings = settings
         self.live = live
         self.records = Records(settings.database_path, settings.retention_days)
@@ -116,6 +115,11 @@ class AssessmentBot(commands.Bot):
         # One cooldown for every way of asking, keyed on the user, so no channel can be flooded.
         self.cooldowns: commands.CooldownMapping = commands.CooldownMapping(
             app_commands.Cooldown(settings.cooldown_rate, settings.cooldown_seconds), type=_user_id
+        )
+        # A notice by DM at most once per user per cooldown window: a fast asker is told once, not once
+        # per question (a slash command is always answered, privately, in place).
+        self._cooldown_notices: commands.CooldownMapping = commands.CooldownMapping(
+            app_commands.Cooldown(1, settings.cooldown_seconds), type=_user_id
         )
 
     @property
@@ -137,7 +141,7 @@ class AssessmentBot(commands.Bot):
 
     async def record(self, result: Result, guild_id: int | None) -> None:
         """Keeps a declined or low-confidence question for the report (never one asked in a DM)."""
-        if not worth_recording(result, direct=guild_id is None):
+        if not worth_recording(question=result.question, matched=result.matched, score=result.score, direct=guild_id is None):
             return
         await self.with_records(lambda records: records.record_question(
             question=result.question, guild_id=guild_id, matched=result.matched,
@@ -149,6 +153,11 @@ class AssessmentBot(commands.Bot):
         """Seconds the user must wait before asking again, or None when they may ask now."""
         bucket = self.cooldowns.get_bucket(source)
         return bucket.update_rate_limit() if bucket else None
+
+    def may_send_cooldown_notice(self, message: discord.Message) -> bool:
+        """True for the first cooldown notice to this message's author in a cooldown window, False after."""
+        bucket = self._cooldown_notices.get_bucket(message)
+        return bucket is None or not bucket.update_rate_limit()
 
     async def setup_hook(self) -> None:
         from bot.discord.cogs import load_cogs
@@ -194,10 +203,8 @@ class AssessmentBot(commands.Bot):
         except discord.HTTPException as error:
             # Mentions, DMs and commands registered earlier work without this registration, so a
             # refusal must not stop the bot; nothing is recorded, so the next start tries again.
-            hint = ""
-            if guild:
-                hint = " Check DEV_GUILD_ID and that the bot was invited there with the applications.commands scope."
-            log.error("Could not register the slash commands (%s): %s %s.%s", scope, error.status, error.text, hint)
+            log.error("Could not register the slash commands (%s): %s %s. %s",
+                      scope, error.status, error.text, sync_hint(error.status, in_guild=guild is not None))
             return
         log.info("Registered %d slash commands (%s)", len(synced), scope)
         state[key] = digest
@@ -224,6 +231,18 @@ def create_bot(settings: Settings, knowledge: LiveKnowledge | KnowledgeBase, **o
         shard_ids = list(settings.shard_ids) if settings.shard_ids else None
         return ShardedAssessmentBot(settings, live, shard_count=settings.shard_count, shard_ids=shard_ids, **options)
     return AssessmentBot(settings, live, **options)
+
+
+def sync_hint(status: int, *, in_guild: bool) -> str:
+    """What to do about a refused command registration, by Discord's HTTP status."""
+    if status == 400:
+        return ("Discord rejected the commands' definitions: a bug in the bot, not in its settings; "
+                "the commands registered before stay in service.")
+    if status in (403, 404) and in_guild:
+        return "Check DEV_GUILD_ID and that the bot was invited there with the applications.commands scope."
+    if status == 429:
+        return "Discord limits how often commands are registered; the next start tries again."
+    return "The commands registered before stay in service; the next start tries again."
 
 
 def replies(count: int) -> str:

@@ -12,22 +12,22 @@ import aiohttp
 import discord
 from discord.voice_client import VoiceClient
 
-from bot.cli import EXIT_PROBLEMS, EXIT_USAGE
 from bot.config import Settings
 from bot.discord.client import AssessmentBot, create_bot, replies
 from bot.discord.endpoints import point_at
+from bot.exit_codes import EXIT_OK, EXIT_PROBLEMS, EXIT_UNEXPECTED, EXIT_USAGE
 from bot.knowledge import KnowledgeBase, KnowledgeError
 from bot.live import LiveKnowledge
 
 log = logging.getLogger(__name__)
-
-EXIT_OK = 0
 
 # At DEBUG discord.py logs every gateway event (the text of DMs included), every request body (answers
 # repeat the question) and interaction URLs (which hold the interaction's token). Its loggers stay at
 # INFO or above whatever LOG_LEVEL says; LOG_LEVEL=DEBUG is for the bot's own loggers.
 DISCORD_LOG_FLOOR = logging.INFO
 REDACTED = "[redacted]"
+UNEXPECTED = (f"Stopped by an unexpected error (exit status {EXIT_UNEXPECTED}); its traceback follows. "
+              "It is a bug: please report it with this log.")
 
 
 class Redact(logging.Filter):
@@ -80,6 +80,9 @@ def run_bot(settings: Settings, token: str) -> int:
         return asyncio.run(_serve(settings, live, token))
     except KeyboardInterrupt:
         return EXIT_OK
+    except Exception:  # raised outside `serve` (building the bot): the same clear end as inside it
+        log.exception(UNEXPECTED)
+        return EXIT_UNEXPECTED
 
 
 async def _serve(settings: Settings, knowledge: LiveKnowledge | KnowledgeBase, token: str) -> int:
@@ -108,6 +111,14 @@ async def serve(bot: AssessmentBot, token: str) -> int:
             "(Bot > Privileged Gateway Intents), or leave LISTEN_CHANNEL_IDS empty."
         )
         return EXIT_USAGE
+    except discord.DiscordServerError as error:  # 5xx, after discord.py's own retries
+        log.error("Discord is failing (%s %s); try again later.", error.status, error.text)
+        return EXIT_PROBLEMS
+    except Exception:
+        # Anything else is a bug, ours or a library's (a malformed answer from a Discord-compatible
+        # server, say): a clear last line and a status of its own instead of a bare traceback and 1.
+        log.exception(UNEXPECTED)
+        return EXIT_UNEXPECTED
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)

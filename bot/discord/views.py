@@ -1,7 +1,8 @@
 """Buttons whose state lives in their custom id, so they keep working after a restart or a reload.
 
 discord.py runs a dynamic item's callback outside any view's error handler, so every callback here is
-wrapped by `reports_failures`: a failure is logged with its traceback and the presser is told privately.
+wrapped by `reports_failures`: a failure is logged with its traceback and the presser is told privately
+what failed (each button class names what it does in `doing`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import discord
 
 from bot.discord.embeds import card_to_embed
-from bot.discord.replies import FAILED, say_privately
+from bot.discord.replies import failed, say_privately
 from bot.matching import Result
 from bot.render import BUTTON_LABEL_LIMIT, clip, render_entry, render_timeline
 
@@ -36,7 +37,7 @@ def reports_failures(
             await callback(self, interaction)
         except Exception:
             log.exception("Button %s failed", self.custom_id)
-            await say_privately(interaction, FAILED)
+            await say_privately(interaction, failed(getattr(self, "doing", "with that button")))
 
     return run
 
@@ -47,6 +48,8 @@ def _bot(interaction: discord.Interaction) -> AssessmentBot:
 
 class SuggestionButton(discord.ui.DynamicItem[discord.ui.Button], template=re.compile(r"suggest:(?P<entry>[a-z0-9-]+)")):
     """A "Did you mean" choice: pressing it shows that entry's answer to whoever pressed it."""
+
+    doing = "showing that answer"
 
     def __init__(self, entry_id: str, label: str = "…"):
         super().__init__(
@@ -73,6 +76,8 @@ class VoteButton(
 ):
     """👍 or 👎 on an answer: one vote per person per message, a second press replaces the first."""
 
+    doing = "recording your vote"
+
     def __init__(self, entry_id: str, helpful: bool):
         emoji, label, way = ("👍", "Helpful", "up") if helpful else ("👎", "Not helpful", "down")
         super().__init__(
@@ -87,6 +92,9 @@ class VoteButton(
 
     @reports_failures
     async def callback(self, interaction: discord.Interaction) -> None:
+        # The write waits its turn on the records thread (behind the daily purge, or a busy database) and
+        # Discord wants an answer within 3 s: acknowledge first, privately, then say how it went.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         bot = _bot(interaction)
         message_id = interaction.message.id if interaction.message else interaction.id
         first = await bot.with_records(lambda records: records.record_vote(
@@ -99,7 +107,7 @@ class VoteButton(
             text = "Thanks, noted."
         else:
             text = "Changed your vote."
-        await interaction.response.send_message(text, ephemeral=True)
+        await interaction.followup.send(text, ephemeral=True)
 
 
 def vote_buttons(entry_id: str) -> list[discord.ui.Item[Any]]:
@@ -125,6 +133,8 @@ def _view(items: Sequence[discord.ui.Item[Any]]) -> discord.ui.View | None:
 
 class TimelinePageButton(discord.ui.DynamicItem[discord.ui.Button], template=re.compile(r"timeline:(?P<page>\d+):(?P<actor>.*)")):
     """Turns the timeline to another page, in place."""
+
+    doing = "turning the page"
 
     def __init__(self, page: int, actor: str, label: str = "…", disabled: bool = False):
         super().__init__(

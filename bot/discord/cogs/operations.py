@@ -17,7 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.discord.client import NotAllowed
+from bot.discord.errors import NotAllowed
 from bot.render import CONTENT_LIMIT
 from bot.live import Attempt, all_problems_text, problems_text
 

@@ -3,7 +3,7 @@
 Each question is answered by the engine in service at that moment, logged in one line (how it came, the
 entry or "declined", the score, the latency, the guild; never the question itself, so neither DM text nor
 anything else a user typed reaches the logs), and recorded for the report when the bot declined it or was
-unsure, unless it came in a DM (see bot/records.py).
+unsure, unless it came in a DM (see bot/records/policy.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord.embeds import card_to_embed
-from bot.discord.replies import FAILED, RESTARTING, reply
+from bot.discord.replies import ANSWER_REFUSED, CHANNEL_CLOSED, FAILED, RESTARTING, reply, say_privately
 from bot.discord.views import answer_view
 from bot.matching import Result
 from bot.render import AUTOCOMPLETE_CHOICES, CHOICE_LIMIT, clip, render_answer, render_help
@@ -36,12 +36,19 @@ def cooldown_message(retry_after: float) -> str:
     return f"You're asking quickly: please wait {math.ceil(retry_after)} s before the next question."
 
 
-def log_outcome(via: str, result: Result, guild_id: int | None, started: float) -> None:
-    """The one INFO line per question answered or declined. No question text, no user."""
+def log_outcome(
+    via: str, result: Result, guild_id: int | None, started: float, refused: discord.HTTPException | None = None,
+) -> None:
+    """The one line per question: INFO when answered or declined, WARNING with Discord's status when
+    Discord refused the reply (the question was then not answered). No question text, no user."""
     entry = result.entry.id if result.entry else "declined"
     latency_ms = (time.perf_counter() - started) * 1000
-    log.info("question via=%s entry=%s score=%.1f latency_ms=%.0f guild=%s",
-             via, entry, result.score, latency_ms, guild_id if guild_id is not None else "dm")
+    guild = guild_id if guild_id is not None else "dm"
+    if refused is not None:
+        log.warning("question via=%s reply-failed status=%s entry=%s score=%.1f latency_ms=%.0f guild=%s",
+                    via, refused.status, entry, result.score, latency_ms, guild)
+        return
+    log.info("question via=%s entry=%s score=%.1f latency_ms=%.0f guild=%s", via, entry, result.score, latency_ms, guild)
 
 
 class QuestionsCog(commands.Cog):
@@ -64,7 +71,13 @@ class QuestionsCog(commands.Cog):
             result = engine.answer(question)
             view = answer_view(result)
             embed = card_to_embed(render_answer(result, engine.knowledge))
-            await interaction.response.send_message(embed=embed, **({"view": view} if view else {}))
+            try:
+                await interaction.response.send_message(embed=embed, **({"view": view} if view else {}))
+            except discord.HTTPException as error:
+                log.warning("Could not answer /ask: %s %s", error.status, error.text)
+                await say_privately(interaction, ANSWER_REFUSED)
+                await self._done("slash", result, interaction.guild_id, started, refused=error)
+                return
             await self._done("slash", result, interaction.guild_id, started)
 
     @ask.autocomplete("question")
@@ -101,7 +114,8 @@ class QuestionsCog(commands.Cog):
         if via != "listen":  # asked directly: the cooldown comes first, and its notice goes privately
             retry_after = self._rate_limited(message, via, guild_id)
             if retry_after:
-                await self._tell_privately(message.author, cooldown_message(retry_after))
+                if self.bot.may_send_cooldown_notice(message):
+                    await self._tell_privately(message.author, cooldown_message(retry_after))
                 return
         engine = self.bot.engine
         result = engine.answer(message.content)
@@ -114,9 +128,11 @@ class QuestionsCog(commands.Cog):
             card, view = render_help(), None  # a bare mention: say how to ask
         else:
             card, view = render_answer(result, engine.knowledge), answer_view(result)
-        await reply(message, embed=card_to_embed(card), **({"view": view} if view else {}))
+        refused = await reply(message, embed=card_to_embed(card), **({"view": view} if view else {}))
+        if refused is not None and via != "listen":  # a listen channel stays quiet, failures included
+            await self._tell_refused(message, refused)
         if result.question:
-            await self._done(via, result, guild_id, started)
+            await self._done(via, result, guild_id, started, refused)
 
     def _rate_limited(self, source: discord.Message | discord.Interaction, via: str, guild_id: int | None) -> float | None:
         """Seconds this user must wait, logged when they must; None when they may ask now."""
@@ -125,12 +141,22 @@ class QuestionsCog(commands.Cog):
             log.info("question via=%s rate-limited retry_after=%.1f guild=%s", via, retry_after, guild_id or "dm")
         return retry_after
 
-    async def _done(self, via: str, result: Result, guild_id: int | None, started: float) -> None:
-        log_outcome(via, result, guild_id, started)
+    async def _done(
+        self, via: str, result: Result, guild_id: int | None, started: float, refused: discord.HTTPException | None = None,
+    ) -> None:
+        log_outcome(via, result, guild_id, started, refused)
         await self.bot.record(result, guild_id)
+
+    async def _tell_refused(self, message: discord.Message, refused: discord.HTTPException) -> None:
+        """Tells the asker, briefly, that their answer did not go through: in the channel when Discord
+        refused the answer (its content), by DM when it refused the channel (no access to it)."""
+        if refused.status not in (403, 404):
+            await reply(message, ANSWER_REFUSED)
+        elif message.guild is not None:  # a refused DM channel would refuse this notice too
+            await self._tell_privately(message.author, CHANNEL_CLOSED)
 
     async def _tell_privately(self, user: discord.abc.User, text: str) -> None:
         try:
             await user.send(text)
         except discord.HTTPException as error:
-            log.info("Could not DM a cooldown notice: %s", error.status)
+            log.info("Could not DM a notice to a user: %s", error.status)
