@@ -179,8 +179,9 @@ def report(settings: Settings, limit: int) -> int:
 
 
 def _problems_report(error: KnowledgeError) -> str:
-    count = len(error.problems)
-    return f"{error}\n{count} problem{'s' if count != 1 else ''} found in the knowledge base."
+    """The problems (the first ones, then how many more) and their count."""
+    count = error.count
+    return f"{error}\n{count:,} problem{'s' if count != 1 else ''} found in the knowledge base."
 
 
 def run(settings: Settings) -> int:
