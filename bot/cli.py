@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("--actor", help="only events involving this actor (e.g. Russia, Ukraine, 'United States', Europe)")
 
     validate = commands.add_parser("validate", help="check the knowledge base; exit 0 when clean, 1 listing every problem")
-    validate.add_argument("path", nargs="?", type=Path, help="knowledge directory (default: KNOWLEDGE_DIR or the project's knowledge/)")
+    validate.add_argument("path", nargs="?", type=Path, help="knowledge directory (default: KNOWLEDGE_DIR, else the knowledge the bot came with)")
 
     commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
 
