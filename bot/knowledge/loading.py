@@ -1,5 +1,5 @@
 """Loading the whole knowledge base: every file read and checked, problems across files found, and
-either a KnowledgeBase or one KnowledgeError listing every problem.
+either a KnowledgeBase or one KnowledgeError listing the problems (the first ones, then a count).
 
 Nothing a file holds can make loading raise anything else: each file is read within size, kind,
 encoding and YAML limits, and an unforeseen error in one file becomes a problem of that file.
