@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("--actor", help="only events involving this actor (e.g. Russia, Ukraine, 'United States', Europe)")
 
     validate = commands.add_parser("validate", help="check the knowledge base; exit 0 when clean, 1 listing every problem")
-    validate.add_argument("path", nargs="?", type=Path, help="knowledge directory (default: KNOWLEDGE_DIR or the project's knowledge/)")
+    validate.add_argument("path", nargs="?", type=Path, help="knowledge directory (default: KNOWLEDGE_DIR, else the knowledge the bot came with)")
 
     commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
 
@@ -212,8 +212,9 @@ def report(settings: Settings, limit: int) -> int:
 
 
 def _problems_report(error: KnowledgeError) -> str:
-    count = len(error.problems)
-    return f"{error}\n{count} problem{'s' if count != 1 else ''} found in the knowledge base."
+    """The problems (the first ones, then how many more) and their count."""
+    count = error.count
+    return f"{error}\n{count:,} problem{'s' if count != 1 else ''} found in the knowledge base."
 
 
 def run(settings: Settings) -> int:

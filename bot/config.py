@@ -8,13 +8,35 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from dotenv import dotenv_values
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
+APP_NAME = "assessment-bot"
+DATABASE_FILE = f"{APP_NAME}.sqlite3"
+
+
+def _default_knowledge_dir() -> Path:
+    """The knowledge a regular install ships inside the package (setup.py maps knowledge/ onto
+    bot/bundled_knowledge), else, in a checkout or an editable install, the repository's knowledge/."""
+    shipped = resources.files("bot") / "bundled_knowledge"
+    return Path(str(shipped)) if shipped.is_dir() else PROJECT_ROOT / "knowledge"
+
+
+DEFAULT_KNOWLEDGE_DIR = _default_knowledge_dir()
+
+
+def user_data_dir(environ: Mapping[str, str]) -> Path:
+    """Where the bot keeps its own files by default: $XDG_DATA_HOME/assessment-bot, else
+    ~/.local/share/assessment-bot (the XDG base directory rules); never the installed package."""
+    xdg = (environ.get("XDG_DATA_HOME") or "").strip()
+    if xdg and Path(xdg).is_absolute():  # the rules say a relative one is to be ignored
+        return Path(xdg) / APP_NAME
+    home = (environ.get("HOME") or "").strip()
+    return (Path(home) if home else Path.home()) / ".local" / "share" / APP_NAME
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 # discord.py appends routes to this base, so it must end at the versioned API root.
 _API_BASE_SHAPE = re.compile(r"^https?://[^/\s]+(/[^\s]*)?/api/v\d+$")
@@ -57,7 +79,8 @@ class Settings:
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
     log_level: str = "INFO"
-    database_path: Path = PROJECT_ROOT / "assessment-bot.sqlite3"
+    # The records database; the slash-command registration state sits beside it (.commands.json).
+    database_path: Path = field(default_factory=lambda: user_data_dir(os.environ) / DATABASE_FILE)
     retention_days: int = 90
     admin_user_ids: frozenset[int] = frozenset()
     knowledge_poll_seconds: float = 5.0  # 0: never look at the knowledge files on its own; /reload still works
@@ -116,7 +139,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_files: Sequence[
         shard_count=read.optional_int("SHARD_COUNT", minimum=1),
         shard_ids=tuple(read.ids("SHARD_IDS")) or None,
         log_level=read.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
-        database_path=path("DATABASE_PATH", Settings.database_path),
+        database_path=path("DATABASE_PATH", user_data_dir(values) / DATABASE_FILE),
         retention_days=read.int("RETENTION_DAYS", 90, minimum=1),
         admin_user_ids=frozenset(read.ids("ADMIN_USER_IDS")),
         knowledge_poll_seconds=read.float("KNOWLEDGE_POLL_SECONDS", 5.0, minimum=0.0),

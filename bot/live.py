@@ -9,11 +9,11 @@ valid one. Building is slow for a large knowledge base (seconds for 10,000 entri
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.knowledge import KnowledgeError, Problem, load_knowledge
+from bot.knowledge import KnowledgeError, Problem, load_knowledge, more_line, watched_files
 from bot.matching import Engine
 from bot.render import clip
 
@@ -23,16 +23,25 @@ Signature = tuple[tuple[str, int, int], ...]
 
 
 def signature(directory: Path) -> Signature:
-    """What the knowledge directory looks like on disk: every file's path, size and modification time."""
+    """What the knowledge files look like on disk: the path, size and modification time of each file the
+    loader reads (hidden and editor files, which it skips, are left out: saving in an editor touches
+    them constantly)."""
     files = []
-    for path in sorted(directory.rglob("*")):
+    for path in watched_files(directory):
         try:
-            if path.is_file():
-                stat = path.stat()
-                files.append((str(path.relative_to(directory)), stat.st_size, stat.st_mtime_ns))
+            stat = path.stat()
         except OSError:
-            continue  # a file removed while we looked: the next look sees the new state
+            try:
+                stat = path.lstat()  # a dangling link is still a change to report
+            except OSError:
+                continue  # a file removed while we looked: the next look sees the new state
+        files.append((str(path.relative_to(directory)), stat.st_size, stat.st_mtime_ns))
     return tuple(files)
+
+
+def build_engine(directory: Path) -> Engine:
+    """The engine for the knowledge in `directory`; raises KnowledgeError when it is invalid."""
+    return Engine(load_knowledge(directory))
 
 
 @dataclass(frozen=True)
@@ -40,8 +49,9 @@ class Attempt:
     """One try at building the knowledge from the files: a new engine, or every problem found."""
 
     engine: Engine | None
-    problems: tuple[Problem, ...]
+    problems: tuple[Problem, ...]  # the first ones (at most MAX_PROBLEMS)
     built_from: Signature  # the files as they were just before reading them
+    omitted: int = 0       # how many more problems there were
 
     @property
     def valid(self) -> bool:
@@ -53,18 +63,20 @@ class Attempt:
             knowledge = self.engine.knowledge
             return (f"{len(knowledge.entries)} entries and {len(knowledge.timeline)} timeline events "
                     f"from {len(knowledge.assessments)} assessment(s)")
-        count = len(self.problems)
-        return f"{count} problem{'s' if count != 1 else ''} in the knowledge base"
+        count = len(self.problems) + self.omitted
+        return f"{count:,} problem{'s' if count != 1 else ''} in the knowledge base"
 
 
 class LiveKnowledge:
     """Holds the engine answering questions now, and replaces it only with a valid one."""
 
-    def __init__(self, directory: Path, engine: Engine | None = None):
+    def __init__(self, directory: Path, engine: Engine | None = None,
+                 build: Callable[[Path], Engine] = build_engine):
         self.directory = directory
+        self._build = build
         self._signature = signature(directory)
         self._last_look: Signature | None = None
-        self.engine = engine or Engine(load_knowledge(directory))
+        self.engine = engine or build(directory)
 
     def changed_on_disk(self) -> bool:
         """True when the files differ from those last built (or last found invalid)."""
@@ -91,9 +103,16 @@ class LiveKnowledge:
         """
         before = signature(self.directory)
         try:
-            engine = Engine(load_knowledge(self.directory))
+            engine = self._build(self.directory)
         except KnowledgeError as error:
-            return Attempt(None, tuple(error.problems), before)
+            return Attempt(None, tuple(error.problems), before, error.omitted)
+        except Exception as error:
+            # A bug, or a failure no check foresaw: the bot must keep serving the knowledge it has, and
+            # say so once (this attempt is remembered like any invalid one), not fail on every look.
+            log.exception("Building the knowledge failed unexpectedly; still serving the previous knowledge")
+            problem = Problem(str(self.directory), None, "", f"could not be loaded: {type(error).__name__}: {error} "
+                                                             "(the bot's log has the details)")
+            return Attempt(None, (problem,), before)
         return Attempt(engine, (), before)
 
     def accept(self, attempt: Attempt) -> None:
@@ -110,27 +129,28 @@ class LiveKnowledge:
         log.info("Knowledge reloaded: %d entries, %d timeline events", len(engine.entries), len(engine.knowledge.timeline))
 
 
-def problems_text(problems: Sequence[Problem], limit: int) -> tuple[str, bool]:
-    """The problems one a line (`file:line: field: message`) within `limit` characters.
+def problems_text(problems: Sequence[Problem], limit: int, omitted: int = 0) -> tuple[str, bool]:
+    """The problems one a line (`file:line: field: message`) within `limit` characters, `omitted` more
+    counted at the end.
 
-    Returns the text and whether every problem is in it; when some are not, the text ends with how many
-    were left out, and the caller should also hand over `all_problems_text` (a file, for Discord).
+    Returns the text and whether every problem given is in it; when some are not, the text ends with how
+    many were left out, and the caller should also hand over `all_problems_text` (a file, for Discord).
     """
     lines = [str(p) for p in problems]
-    text = "\n".join(lines)
+    text = "\n".join(lines + ([more_line(omitted)] if omitted else []))
     if len(text) <= limit:
         return text, True
     kept: list[str] = []
     for index, line in enumerate(lines):
-        if len("\n".join([*kept, line, f"… and {len(lines) - index - 1} more"])) > limit:
+        if len("\n".join([*kept, line, more_line(len(lines) - index - 1 + omitted)])) > limit:
             break
         kept.append(line)
     if not kept:  # the first line alone is longer than the limit: show its start
-        tail = f"\n… and {len(lines) - 1} more" if len(lines) > 1 else ""
+        tail = f"\n{more_line(len(lines) - 1 + omitted)}" if len(lines) + omitted > 1 else ""
         return clip(lines[0], max(limit - len(tail), 1)) + tail, False
-    return "\n".join([*kept, f"… and {len(lines) - len(kept)} more"]), False
+    return "\n".join([*kept, more_line(len(lines) - len(kept) + omitted)]), False
 
 
-def all_problems_text(problems: Sequence[Problem]) -> str:
-    """Every problem, one a line, for a file or a terminal."""
-    return "".join(f"{p}\n" for p in problems)
+def all_problems_text(problems: Sequence[Problem], omitted: int = 0) -> str:
+    """Every problem given, one a line, then how many more were found, for a file or a terminal."""
+    return "".join(f"{p}\n" for p in problems) + (f"{more_line(omitted)}\n" if omitted else "")

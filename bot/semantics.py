@@ -9,18 +9,22 @@ entries apart.
 Only the package's data files are used, located through its installed-files record: importing
 `wordllama` itself would configure the root logger (a second, unredacted log handler) and, through a
 path bug in its loader, fetch the bundled tokenizer from Hugging Face, while this bot must never
-reach the network outside Discord.
+reach the network outside Discord. Each file is checked against the sha256 that record holds before
+it is used, and a tokenizer that can produce ids beyond the weights' rows is refused: a damaged or
+swapped file gives a clear ModelError, not quietly wrong answers.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from functools import cache
 from importlib import metadata
 from itertools import chain
 from pathlib import Path
 
 import numpy as np
-from safetensors.numpy import load_file
+from safetensors.numpy import load as load_safetensors
 from tokenizers import Tokenizer
 
 MODEL_PACKAGE = "wordllama"
@@ -30,20 +34,42 @@ WEIGHTS_KEY = "embedding.weight"
 BATCH = 2048  # texts or words at once
 WORD_CACHE_LIMIT = 30_000  # words remembered (1 KB each, 30 MB at most): arbitrary user text must not grow it forever
 MAX_CHARACTERS = 1000  # a question's meaning is in its start; 4,000 characters of paste need not be read
+REINSTALL = f"pip install --force-reinstall --no-deps '{MODEL_PACKAGE}>=0.4,<0.5'"
+
+
+class ModelError(Exception):
+    """The word-embedding model's files are missing, altered or do not fit together; the message says
+    which file, what is wrong and how to fix it."""
 
 
 class Embedder:
     """Turns texts into unit vectors; rows of `embed`'s result line up with its input."""
 
-    def __init__(self, weights: Path, tokenizer: Path):
-        self._vectors = load_file(str(weights))[WEIGHTS_KEY].astype(np.float32)
+    def __init__(self, vectors: np.ndarray, tokenizer: Tokenizer):
+        # Every id the tokenizer can produce must have its row: an id past the end would index out of
+        # range, and clamping it would silently give a wrong word's vector.
+        highest = max(tokenizer.get_vocab(with_added_tokens=True).values(), default=-1)
+        if vectors.ndim != 2 or highest >= len(vectors):
+            raise ModelError(
+                f"the tokenizer produces ids up to {highest} but the weights have {len(vectors)} rows: "
+                f"the two files are from different models; reinstall {MODEL_PACKAGE} ({REINSTALL})"
+            )
+        self._vectors = vectors.astype(np.float32)
         # Shared by the engine answering on the event loop and one being built for a reload on a worker
         # thread: only ever read (encode_batch borrows it shared; changing padding or truncation
         # would borrow it exclusively and fail with "Already borrowed", tokenizers issue #537), and
         # the word cache only grows.
-        self._tokenizer = Tokenizer.from_file(str(tokenizer))
+        self._tokenizer = tokenizer
         self._word_sums: dict[str, np.ndarray] = {}
         self.dimensions = self._vectors.shape[1]
+
+    @classmethod
+    def from_bytes(cls, weights: bytes, tokenizer: bytes) -> Embedder:
+        """An embedder from the contents of a safetensors file holding WEIGHTS_KEY and a tokenizer JSON."""
+        tensors = load_safetensors(weights)
+        if WEIGHTS_KEY not in tensors:
+            raise ModelError(f"the weights hold no {WEIGHTS_KEY!r}; reinstall {MODEL_PACKAGE} ({REINSTALL})")
+        return cls(tensors[WEIGHTS_KEY], Tokenizer.from_str(tokenizer.decode("utf-8")))
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """(len(texts), dimensions) float32 unit vectors; a text with no tokens gets the zero vector."""
@@ -74,7 +100,7 @@ class Embedder:
             lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
             flat = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum()))
             starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # every word has at least one token
-            fresh.update(zip(batch, np.add.reduceat(self._vectors[flat.clip(0, len(self._vectors) - 1)], starts, axis=0)))
+            fresh.update(zip(batch, np.add.reduceat(self._vectors[flat], starts, axis=0)))
         if len(self._word_sums) + len(fresh) <= WORD_CACHE_LIMIT:
             self._word_sums.update(fresh)
         sums = np.zeros((len(words), self.dimensions), dtype=np.float32)
@@ -85,22 +111,42 @@ class Embedder:
 
 @cache
 def default_embedder() -> Embedder:
-    """The bundled model, loaded once per process (about 0.1 s, 33 MB)."""
-    return Embedder(_model_file(WEIGHTS_FILE), _model_file(TOKENIZER_FILE))
-
-
-def _model_file(name: str) -> Path:
+    """The bundled model, loaded once per process (about 0.1 s, 33 MB), its files verified."""
     try:
-        files = metadata.files(MODEL_PACKAGE) or []
+        distribution = metadata.distribution(MODEL_PACKAGE)
     except metadata.PackageNotFoundError:
-        files = []
-    for file in files:
-        if file.name == name:
-            return Path(str(file.locate()))
-    raise FileNotFoundError(
-        f"{name} of the {MODEL_PACKAGE} package is missing: install the project as the README says "
-        f"(pip install -e .), which installs {MODEL_PACKAGE}"
-    )
+        raise ModelError(
+            f"the {MODEL_PACKAGE} package, which holds the word-embedding model, is not installed: install "
+            f"the project as the README says (pip install -e .), or {REINSTALL}"
+        ) from None
+    return load_model(distribution)
+
+
+def load_model(distribution: metadata.Distribution) -> Embedder:
+    """The embedder from `distribution`'s weights and tokenizer, each verified against its RECORD."""
+    return Embedder.from_bytes(verified_file(distribution, WEIGHTS_FILE), verified_file(distribution, TOKENIZER_FILE))
+
+
+def verified_file(distribution: metadata.Distribution, name: str) -> bytes:
+    """The bytes of the installed file called `name`, once they match the sha256 in the distribution's
+    installed-files record (RECORD). Raises ModelError saying what is wrong and how to fix it."""
+    package = f"{distribution.metadata['Name']} {distribution.version}"
+    entry = next((f for f in distribution.files or () if f.name == name), None)
+    if entry is None:
+        raise ModelError(f"{name} is not among the installed files of {package}; reinstall it: {REINSTALL}")
+    path = Path(str(entry.locate()))
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ModelError(f"{path} ({package}) cannot be read: {error.strerror or error}; reinstall it: {REINSTALL}") from error
+    if entry.hash is None or entry.hash.mode != "sha256":
+        raise ModelError(f"the installed-files record of {package} holds no sha256 for {name}, so the file "
+                         f"cannot be verified; reinstall it: {REINSTALL}")
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode("ascii")
+    if digest != entry.hash.value:
+        raise ModelError(f"{path} does not match the sha256 recorded when {package} was installed: the file "
+                         f"was altered or damaged; reinstall it: {REINSTALL}")
+    return data
 
 
 def whitening(vectors: np.ndarray, first_rows: np.ndarray, shrinkage: float) -> np.ndarray:

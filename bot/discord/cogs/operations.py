@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 PURGE_EVERY_HOURS = 24
 PROBLEMS_FILE = "knowledge-problems.txt"
+# A safety net: MAX_PROBLEMS problems of at most ~1 KB each come to about 200 KB; Discord takes 10 MB.
+ATTACHMENT_LIMIT = 512 * 1024
 SPLIT_FENCE = "`\u200b``"  # three backticks that do not end a code block
 
 
@@ -42,19 +44,26 @@ def may_reload(interaction: discord.Interaction) -> bool:
 
 
 def problems_message(header: str, attempt: Attempt) -> tuple[str, bytes | None]:
-    """`header` and every problem (file:line: field: message) within Discord's limit on a message; when
-    they do not all fit, also the full list, for a text file (PROBLEMS_FILE)."""
+    """`header` and the problems (file:line: field: message) within Discord's limit on a message; when
+    they do not all fit, also the full list, for a text file (PROBLEMS_FILE). Both are bounded whatever
+    the files hold: an attempt carries at most MAX_PROBLEMS problems (then a count), each cut to a few
+    hundred characters, so the file stays under ATTACHMENT_LIMIT."""
     fence = "```"
     room = CONTENT_LIMIT - len(header) - len(fence) * 2 - 3
     while True:
-        text, complete = problems_text(attempt.problems, room)
+        text, complete = problems_text(attempt.problems, room, attempt.omitted)
         # A quote from a YAML file may hold backticks; they must not close the code block early.
         text = text.replace(fence, SPLIT_FENCE)
         content = f"{header}\n{fence}\n{text}\n{fence}"
         if len(content) <= CONTENT_LIMIT or room <= 0:
             break
         room -= len(content) - CONTENT_LIMIT
-    return content[:CONTENT_LIMIT], None if complete else all_problems_text(attempt.problems).encode("utf-8")
+    if complete:
+        return content[:CONTENT_LIMIT], None
+    data = all_problems_text(attempt.problems, attempt.omitted).encode("utf-8")
+    if len(data) > ATTACHMENT_LIMIT:  # cut on a character boundary
+        data = data[:ATTACHMENT_LIMIT].decode("utf-8", "ignore").encode("utf-8")
+    return content[:CONTENT_LIMIT], data
 
 
 def as_files(data: bytes | None) -> dict[str, discord.File]:
@@ -67,6 +76,7 @@ class OperationsCog(commands.Cog):
         self.bot = bot
         self._reloading = asyncio.Lock()
         self._admins_told_invalid = False
+        self._watch_failing = False
         poll = bot.settings.knowledge_poll_seconds
         self.watch: tasks.Loop | None = tasks.loop(seconds=poll)(self._watch_knowledge) if poll > 0 else None
         self.purge: tasks.Loop = tasks.loop(hours=PURGE_EVERY_HOURS)(self._purge_records)
@@ -95,21 +105,27 @@ class OperationsCog(commands.Cog):
         if not attempt.valid:
             log.error(
                 "The knowledge files are invalid; still serving the previous knowledge (%d entries):\n%s",
-                len(self.bot.knowledge.entries), all_problems_text(attempt.problems).rstrip(),
+                len(self.bot.knowledge.entries), all_problems_text(attempt.problems, attempt.omitted).rstrip(),
             )
         return attempt
 
     async def _watch_knowledge(self) -> None:
         try:
             if not self.bot.live.changed_and_settled():
+                self._watch_failing = False
                 return
             log.info("The knowledge files changed; reloading")
             attempt = await self.reload(only_if_changed=True)
             if attempt is not None:
                 await self._tell_admins(attempt)
+            self._watch_failing = False
         except Exception:
-            # A failed look must not end the watch: the loop tries again at the next interval.
-            log.exception("Watching the knowledge files failed; trying again in %s s", self.bot.settings.knowledge_poll_seconds)
+            # A failed look must not end the watch: the loop tries again at the next interval. The
+            # traceback is logged at the first failure, not at every look while the failure lasts.
+            if not self._watch_failing:
+                log.exception("Watching the knowledge files failed; trying again every %s s",
+                              self.bot.settings.knowledge_poll_seconds)
+            self._watch_failing = True
 
     async def _tell_admins(self, attempt: Attempt) -> None:
         """DMs each administrator when the files became invalid (once), and when they are valid again."""
