@@ -34,6 +34,17 @@ CHANNEL_MESSAGE, AUTOCOMPLETE_RESULT, UPDATE_MESSAGE = 4, 8, 7  # interaction ca
 ANSWERED = "who wrote this article?"
 DECLINED = "what is the capital of peru?"
 UNSURE = "how many civilians died in bucha"  # declined, with "Did you mean" suggestions
+# What a user sees, word for word from knowledge/herbst-2025-05.yaml, so that a test compares the bot's
+# output with the knowledge base and not with the functions that produced it.
+AUTHOR_ANSWER = (  # entry `author`, the answer to ANSWERED
+    "The article was written by John E. Herbst. According to his bio line, he is the senior director of the "
+    "Atlantic Council's Eurasia Center and a former US ambassador to Ukraine."
+)
+AUTHOR_QUOTE = "> John E. Herbst is the senior director of the Atlantic Council’s Eurasia Center and a former US ambassador to Ukraine."
+AUTHOR_FIRST_QUESTION = "Who wrote the article?"
+ARTICLE_TITLE = "To achieve his goal of a durable peace, Trump must turn up the pressure on Putin"
+BYLINE = f"{ARTICLE_TITLE} — John E. Herbst, Atlantic Council, Eurasia Center"
+NOT_COVERED = "The assessment doesn't cover that, so I won't guess."  # the decline of DECLINED
 WAIT = 5.0           # any single wait for the bot
 TEST_TIMEOUT = 15.0  # a whole test, start-up and shutdown included
 
@@ -118,6 +129,14 @@ def the_embed(body: dict[str, Any]) -> dict[str, Any]:
 
 def buttons(body: dict[str, Any]) -> list[dict[str, Any]]:
     return [item for row in body.get("components") or [] for item in row["components"]]
+
+
+def assert_author_answer(embed: dict[str, Any], title: str = ANSWERED) -> None:
+    """The answer card for ANSWERED, as the reader sees it: the question, the answer, the quote, the byline."""
+    assert embed["title"] == title
+    assert embed["description"] == AUTHOR_ANSWER
+    assert [(f["name"], f["value"]) for f in embed["fields"]] == [("From the article", AUTHOR_QUOTE)]
+    assert embed["footer"]["text"] == BYLINE
 
 
 def assert_answer(embed: dict[str, Any], knowledge: KnowledgeBase, title: str | None = None) -> None:
