@@ -10,12 +10,14 @@ import asyncio
 import contextlib
 import dataclasses
 import functools
+import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
+import yaml
 
 from bot.config import Settings
 from bot.discord.client import AssessmentBot, create_bot
@@ -167,3 +169,70 @@ def many_events(knowledge: KnowledgeBase, copies: int = 3) -> KnowledgeBase:
     return dataclasses.replace(knowledge, assessments=assessments)
 
 
+
+
+Event = tuple[str, dict[str, Any], payloads.Payload]  # (gateway event, the user asking, its data)
+
+
+def burst_of_questions(stub: DiscordStub, knowledge: KnowledgeBase, users: int, channels: int,
+                       questions: int) -> tuple[list[dict[str, Any]], list[Event]]:
+    """`questions` questions from `users` new members in `channels` channels (added to the stand-in's
+    guild), each user in turn; by rounds of `users`, slash commands and mentions alternate."""
+    members = [payloads.user(payloads.snowflake(), f"user{n}") for n in range(users)]
+    stub.guild["members"] += [payloads.member(u, []) for u in members]
+    rooms = [WORLD.general_channel_id] + [payloads.snowflake() for _ in range(channels - 1)]
+    stub.guild["channels"] += [payloads.text_channel(c, f"room-{n}", WORLD.guild_id, parent_id=WORLD.category_id)
+                               for n, c in enumerate(rooms[1:])]
+    asked = [ANSWERED, DECLINED, *(e.questions[0] for e in knowledge.entries[:8])]
+    events: list[Event] = []
+    for n in range(questions):
+        user, channel, question = members[n % users], rooms[n % channels], asked[n % len(asked)]
+        if (n // users) % 2 == 0:
+            events.append(("INTERACTION_CREATE", user, payloads.slash_command(
+                WORLD, "ask", {"question": question}, invoker=user, channel_id=channel, guild_state=stub.guild)))
+        else:
+            message = payloads.guild_message(WORLD, f"<@{WORLD.bot_id}> {question}", channel_id=channel, author=user)
+            message["mentions"] = [payloads.bot_user_public(WORLD)]
+            events.append(("MESSAGE_CREATE", user, message))
+    return members, events
+
+
+def outcomes(stub: DiscordStub, events: list[Event]) -> list[tuple[str, str]]:
+    """(user id, "answered" or "rate-limited") for every question the bot responded to, as seen on the wire."""
+    found: list[tuple[str, str]] = []
+    replies = {str(r.body["message_reference"]["message_id"]): r for r in stub.requests_to("POST", MESSAGES)
+               if r.status == 200 and (r.body or {}).get("message_reference")}
+    for event, user, data in events:
+        if event == "INTERACTION_CREATE":
+            record = stub.rest.interactions[data["id"]]
+            if record.response_type == CHANNEL_MESSAGE:
+                message = stub.rest.messages[record.original_id]
+                found.append((user["id"], "rate-limited" if message["flags"] & EPHEMERAL else "answered"))
+        elif data["id"] in replies:
+            found.append((user["id"], "answered"))
+    dm_owner = {c["id"]: c["recipients"][0]["id"] for c in stub.rest.dm_channels.values()}
+    for request in stub.requests_to("POST", MESSAGES):
+        channel_id = request.route.split("/")[2]
+        if channel_id in dm_owner and request.status == 200 and "wait" in ((request.body or {}).get("content") or ""):
+            found.append((dm_owner[channel_id], "rate-limited"))
+    return found
+
+
+def write_extra_assessment(directory: Path, entries: int) -> Path:
+    """One more assessment of `entries` made-up entries (6 phrasings each), quoting its own source text."""
+    rng = random.Random(7)
+    words = ["".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))
+             for _ in range(3000)]
+    sentences = [" ".join(rng.choices(words, k=12)) + "." for _ in range(entries)]
+    (directory / "sources" / "extra.txt").write_text(" ".join(sentences), encoding="utf-8")
+    document = {
+        "assessment": {"id": "extra", "title": "Extra", "author": "A. Writer", "publisher": "Tests",
+                       "published": {"date": "2025-06-01", "precision": "day"}, "source": "sources/extra.txt"},
+        "entries": [{"id": f"extra-{n}", "questions": [" ".join(rng.choices(words, k=6)) + "?" for _ in range(6)],
+                     "answer": " ".join(rng.choices(words, k=30)) + ".", "sources": [sentence], "tags": ["made-up"]}
+                    for n, sentence in enumerate(sentences)],
+        "timeline": [],
+    }
+    path = directory / "extra.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return path
