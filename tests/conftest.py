@@ -70,3 +70,14 @@ def knowledge_copy(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE_DIR, target)
     return target
+
+
+def reverse_timeline(path: Path) -> None:
+    """Writes the timeline of the assessment file at `path` in the opposite order, latest event first."""
+    text = path.read_text(encoding="utf-8")
+    head, rest = text.split("\ntimeline:\n", 1)
+    block, tail = rest.split("\nout_of_scope:", 1)
+    lead, *events = re.split(r"(?m)^(?=  - id: )", block)
+    assert len(events) >= 3, "no timeline events found to reverse"
+    events = [e if e.endswith("\n") else e + "\n" for e in events]
+    path.write_text(f"{head}\ntimeline:\n{lead}{''.join(reversed(events))}\nout_of_scope:{tail}", encoding="utf-8")
