@@ -242,7 +242,7 @@ class OpenGate:
     _installed = False
 
     def __init__(self, path: Path) -> None:
-        self.path = os.fspath(path)
+        self.name, self.path = path.name, os.path.realpath(path)
         self.loop_thread = threading.get_ident()
         self.opened_by: int | None = None
         self.release = threading.Event()
@@ -256,7 +256,7 @@ class OpenGate:
         except TypeError:  # a file descriptor
             return
         for gate in list(cls.armed):
-            if gate.opened_by is None and opened == gate.path:
+            if gate.opened_by is None and os.path.basename(opened) == gate.name and os.path.realpath(opened) == gate.path:
                 gate.opened_by = threading.get_ident()
                 if gate.opened_by != gate.loop_thread:
                     gate.release.wait(WAIT)  # bounded: a forgotten gate delays, never hangs, the run
