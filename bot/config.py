@@ -1,5 +1,7 @@
 """Settings, read once at start-up from the environment and an optional `.env` file, then passed down.
 
+`ENV_FILE` in the environment says which `.env` file to read, or (set empty) that none is read.
+
 No other module reads `os.environ`. The Discord token is wrapped in `Secret` so that it never prints.
 """
 
@@ -103,14 +105,32 @@ class Settings:
         return token
 
 
+def env_files_to_search(environ: Mapping[str, str]) -> tuple[Path, ...]:
+    """The `.env` files to look for, first found wins, as `ENV_FILE` in `environ` says.
+
+    Unset: `.env` in the working directory, then in the project root. Set but empty: none, so that
+    nothing outside the environment is read (the test suite runs this way). Set: that file only, which
+    must then exist.
+    """
+    if "ENV_FILE" not in environ:
+        return (Path.cwd() / ".env", PROJECT_ROOT / ".env")
+    chosen = environ["ENV_FILE"].strip()
+    if not chosen:
+        return ()
+    path = Path(chosen).expanduser()
+    if not path.is_file():
+        raise ConfigError(f"ENV_FILE={chosen!r} is not a file: give the path of a .env file, or set it empty to read none.")
+    return (path,)
+
+
 def load_settings(environ: Mapping[str, str] | None = None, env_files: Sequence[Path] | None = None) -> Settings:
     """Settings from `environ` (default: the process environment) over the first `.env` file found.
 
-    `env_files` defaults to `.env` in the working directory, then in the project root.
+    `env_files` defaults to what `ENV_FILE` in `environ` asks for (see `env_files_to_search`).
     """
     environ = os.environ if environ is None else environ
     if env_files is None:
-        env_files = (Path.cwd() / ".env", PROJECT_ROOT / ".env")
+        env_files = env_files_to_search(environ)
     env_file = next((p for p in env_files if p.is_file()), None)
     from_file = {k: v for k, v in (dotenv_values(env_file) if env_file else {}).items() if v is not None}
     values = {**from_file, **environ}

@@ -1,10 +1,10 @@
-"""Shared fixtures: the shipped knowledge base, loaded once, and copies of it to break."""
+"""Shared fixtures: a hermetic run, the shipped knowledge base loaded once, and copies of it to break."""
 
 from __future__ import annotations
 
-import ipaddress
+import os
+import re
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,46 +12,46 @@ import pytest
 
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matching import Engine
+from tests.subprocess_site import loopback_guard
 
 pytest_plugins = ["tests.discord_helpers"]  # the wire-level tests' fixtures: stub, settings, bot
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 ASSESSMENT_FILE = "herbst-2025-05.yaml"
+SUBPROCESS_SITE = Path(loopback_guard.__file__).resolve().parent  # its sitecustomize.py guards subprocesses
 
 
-LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+def documented_settings() -> set[str]:
+    """Every setting the bot reads: the names .env.example documents, and the switch that picks the file."""
+    text = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8")
+    return set(re.findall(r"^([A-Z][A-Z0-9_]*)=", text, re.MULTILINE)) | {"ENV_FILE"}
 
 
-def _is_loopback(host: object) -> bool:
-    if host is None or host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
-    except ValueError:
-        return False
+@pytest.fixture(scope="session", autouse=True)
+def hermetic_environment() -> Iterator[None]:
+    """The run depends on nothing of the developer's: no `.env` is read, in this process or any it
+    starts (ENV_FILE set empty is inherited), and no bot setting from the shell (a DISCORD_TOKEN
+    exported there, say) reaches a test. Tests that need a setting pass it explicitly."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in documented_settings():
+            patch.delenv(name, raising=False)
+        patch.setenv("ENV_FILE", "")
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
 def loopback_only() -> Iterator[None]:
-    """Tests may reach 127.0.0.1 (the Discord stand-in) and nothing else: a stray lookup or connection
-    to the internet fails loudly instead of leaking traffic."""
-    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
-
-    def getaddrinfo(host, *args, **kwargs):
-        if not _is_loopback(host.decode() if isinstance(host, bytes) else host):
-            raise OSError(f"tests may not resolve {host!r}: only loopback is allowed")
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    def connect(sock, address):
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
-            raise OSError(f"tests may not connect to {address!r}: only loopback is allowed")
-        return real_connect(sock, address)
-
+    """Tests may reach 127.0.0.1 (the Discord stand-in) and nothing else, and so may every Python
+    subprocess they start (sitecustomize.py on PYTHONPATH installs the same guard there): a stray
+    lookup or connection to the internet fails loudly instead of leaking traffic."""
+    uninstall = loopback_guard.install()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(socket, "getaddrinfo", getaddrinfo)
-        patch.setattr(socket.socket, "connect", connect)
-        yield
+        patch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(SUBPROCESS_SITE), os.environ.get("PYTHONPATH")])))
+        try:
+            yield
+        finally:
+            uninstall()
 
 
 @pytest.fixture(scope="session")
@@ -70,3 +70,14 @@ def knowledge_copy(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE_DIR, target)
     return target
+
+
+def reverse_timeline(path: Path) -> None:
+    """Writes the timeline of the assessment file at `path` in the opposite order, latest event first."""
+    text = path.read_text(encoding="utf-8")
+    head, rest = text.split("\ntimeline:\n", 1)
+    block, tail = rest.split("\nout_of_scope:", 1)
+    lead, *events = re.split(r"(?m)^(?=  - id: )", block)
+    assert len(events) >= 3, "no timeline events found to reverse"
+    events = [e if e.endswith("\n") else e + "\n" for e in events]
+    path.write_text(f"{head}\ntimeline:\n{lead}{''.join(reversed(events))}\nout_of_scope:{tail}", encoding="utf-8")

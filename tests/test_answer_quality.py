@@ -1,4 +1,9 @@
-"""The engine against the labelled question sets, with the targets the product promises."""
+"""The engine against the labelled question sets it was tuned on, held to the product's targets.
+
+tests/eval/heldout.yaml is never scored here: a set that every commit is checked against is a set
+tuned on, and the held-out set stands for questions nobody has seen. `python benchmarks/evaluate.py`
+reports it, marked "never tuned on".
+"""
 
 from __future__ import annotations
 
@@ -10,33 +15,30 @@ from bot.evaluation import evaluate, load_questions
 from bot.matching import Engine
 
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
+TUNED_ON = ["questions.yaml", "blind.yaml", "fresh.yaml"]  # benchmarks/calibrate.py's TUNING_SETS
+NEVER_TUNED_ON = ["heldout.yaml"]
+
+# The product's targets. Fixed: when a change falls short, the change is what needs work, not these.
+RIGHT_AT_LEAST = 0.95        # of the questions the article answers, given the right entry
+WRONG_AT_MOST = 0.02         # of those, given a wrong entry (the confident wrong answer)
+DECLINED_AT_LEAST = 0.95     # of the questions it does not answer, declined
+SUGGESTED_AT_LEAST = 0.80    # of answerable questions declined, the right entry among the suggestions
 
 
-@pytest.mark.parametrize("name", ["questions.yaml", "blind.yaml", "fresh.yaml", "heldout.yaml"])
+@pytest.mark.parametrize("name", TUNED_ON + NEVER_TUNED_ON)
 def test_question_set_labels_name_real_entries(engine: Engine, name: str) -> None:
     ids = {entry.id for entry in engine.entries}
     for item in load_questions(EVAL_DIR / name):
         assert item.expected <= ids, (item.question, item.expected - ids)
 
 
-# The product's targets: 95% right, 95% declined, at most 2% wrong, 80% suggestion recall, held on
-# the development set and the other two tuning sets (fresh: 133 of 140 right is exactly 95%, so its
-# floor sits a hair below). The held-aside set is never tuned on and is held at its own level, so a
-# change that loses ground there fails too; benchmarks/evaluate.py prints every figure.
-TARGETS = {
-    "questions.yaml": (0.95, 0.02, 0.95, 0.80),
-    "blind.yaml": (0.95, 0.02, 0.95, 0.80),
-    "fresh.yaml": (0.945, 0.02, 0.95, 0.80),
-    "heldout.yaml": (0.92, 0.04, 0.93, 0.80),  # 3 wrong of 89 is 3.4%
-}
-
-
-@pytest.mark.parametrize("name", sorted(TARGETS))
-def test_question_sets_meet_the_floors(engine: Engine, name: str) -> None:
+@pytest.mark.parametrize("name", TUNED_ON)
+def test_a_tuned_set_meets_the_product_targets(engine: Engine, name: str) -> None:
     report = evaluate(engine, load_questions(EVAL_DIR / name))
-    summary = f"accuracy {report.accuracy:.1%}, wrong {report.wrong_rate:.1%}, declines {report.decline_rate:.1%}, suggestions {report.suggestion_recall:.1%}"
-    accuracy, wrong, declines, suggestions = TARGETS[name]
-    assert report.accuracy >= accuracy, summary
-    assert report.wrong_rate <= wrong, summary
-    assert report.decline_rate >= declines, summary
-    assert report.suggestion_recall >= suggestions, summary
+    summary = (f"{name}: right {report.accuracy:.1%}, wrong {report.wrong_rate:.1%}, declined "
+               f"{report.decline_rate:.1%}, suggestions {report.suggestion_recall:.1%}; "
+               "python benchmarks/evaluate.py --failures lists the misses")
+    assert report.accuracy >= RIGHT_AT_LEAST, summary
+    assert report.wrong_rate <= WRONG_AT_MOST, summary
+    assert report.decline_rate >= DECLINED_AT_LEAST, summary
+    assert report.suggestion_recall >= SUGGESTED_AT_LEAST, summary

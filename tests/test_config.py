@@ -83,3 +83,23 @@ def test_relative_paths_in_env_file_are_relative_to_that_file(tmp_path: Path) ->
     assert settings.database_path == tmp_path / "deploy" / "data" / "records.sqlite3"
     from_environment = load_settings({"KNOWLEDGE_DIR": "kb"}, env_files=[env_file])
     assert from_environment.knowledge_dir == Path("kb")  # the shell's own meaning: the working directory
+
+
+def test_env_file_setting_picks_the_file_or_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text(f"DISCORD_TOKEN={TOKEN}\n", encoding="utf-8")
+    elsewhere = tmp_path / "deploy.env"
+    elsewhere.write_text("COOLDOWN_RATE=9\n", encoding="utf-8")
+    assert load_settings({}).require_token() == TOKEN  # unset: .env in the working directory
+    assert load_settings({"ENV_FILE": ""}).discord_token is None
+    chosen = load_settings({"ENV_FILE": str(elsewhere)})
+    assert chosen.cooldown_rate == 9 and chosen.discord_token is None
+    with pytest.raises(ConfigError, match=r"ENV_FILE='nowhere.env' is not a file"):
+        load_settings({"ENV_FILE": "nowhere.env"})
+
+
+def test_the_test_run_reads_no_env_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The suite sets ENV_FILE empty (tests/conftest.py): the process environment's own reading.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text(f"DISCORD_TOKEN={TOKEN}\n", encoding="utf-8")
+    assert load_settings().discord_token is None

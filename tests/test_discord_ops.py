@@ -15,11 +15,11 @@ import io
 import json
 import logging
 import os
-import random
 import re
 import signal
 import sqlite3
-import time
+import sys
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -27,16 +27,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from bot.config import Settings
 from bot.discord.client import AssessmentBot, create_bot
 from bot.discord.cogs.operations import PROBLEMS_FILE
 from bot.discord.replies import RESTARTING
-from bot.render import CONTENT_LIMIT
 from bot.discord.runner import DISCORD_LOG_FLOOR, EXIT_OK, REDACTED, configure_logging, serve
 from bot.knowledge import KnowledgeBase
-from bot.live import LiveKnowledge, all_problems_text
+from bot.live import LiveKnowledge
 from bot.matching import Result
 from bot.records import LOW_CONFIDENCE, EntryVotes, Records
 from tests.conftest import ASSESSMENT_FILE
@@ -51,15 +49,22 @@ from tests.discord_helpers import (
     MESSAGES,
     WAIT,
     WORLD,
+    AUTHOR_ANSWER,
+    NOT_COVERED,
+    UNSURE,
+    assert_author_answer,
     assert_pings_nobody,
     bounded,
+    burst_of_questions,
     buttons,
     interact,
+    outcomes,
     reply_to,
     replying_to,
     serving,
     the_embed,
     until,
+    write_extra_assessment,
 )
 from tests.test_config import TOKEN
 
@@ -147,11 +152,14 @@ async def test_an_invalid_edit_keeps_the_old_knowledge_and_the_admin_is_told_onc
         content = dm.body["content"]
         assert problem_line(directory).search(content), content
         assert "missing required field 'answer'" in content and "still answering from the previous version" in content
-        assert len(content) <= CONTENT_LIMIT and not dm.files and "```" in content
+        assert not dm.files and "```" in content
         assert_pings_nobody(dm.body)
 
         assert bot.engine is engine and await entry_answering(stub) == "author"  # still serving the old one
-        await asyncio.sleep(POLL * 6)  # several looks at the same invalid files
+        watch = bot.get_cog("OperationsCog").watch
+        looked = watch.current_loop
+        # Two more whole looks at the same invalid files (a look is counted once it and its DMs are done).
+        await until(lambda: watch.current_loop >= looked + 3, "the watch stopped looking")
         assert len(stub.requests_to("POST", DM_MESSAGES)) == 1, "the same problems were reported again"
 
         path = directory / ASSESSMENT_FILE
@@ -178,16 +186,16 @@ async def test_reload_by_a_member_without_manage_server_is_refused(
 
 @bounded
 async def test_reload_by_a_manage_server_member_swaps_in_the_new_knowledge(
-    stub: DiscordStub, settings: Settings, knowledge_copy: Path,
+    stub: DiscordStub, settings: Settings, knowledge_copy: Path, knowledge: KnowledgeBase,
 ) -> None:
-    async with serving(stub, dataclasses.replace(settings, knowledge_dir=knowledge_copy), LiveKnowledge(knowledge_copy)) as bot:
+    async with serving(stub, dataclasses.replace(settings, knowledge_dir=knowledge_copy), LiveKnowledge(knowledge_copy)):
         rename_entry(knowledge_copy, "author", "the-author")
         deferred = await interact(stub, payloads.slash_command(WORLD, "reload", invoker=OWNER))
         assert deferred.body["type"] == DEFERRED and deferred.body["data"]["flags"] & EPHEMERAL
         followup = await stub.wait_for_request("POST", FOLLOWUP, timeout=WAIT)
-        entries = len(bot.knowledge.entries)
         assert followup.body["flags"] & EPHEMERAL
-        assert followup.body["content"].startswith(f"Reloaded: {entries} entries and ")
+        assert followup.body["content"] == (  # as many as the files hold: a renamed entry is still one
+            f"Reloaded: {len(knowledge.entries)} entries and {len(knowledge.timeline)} timeline events from 1 assessment(s).")
         assert await entry_answering(stub) == "the-author"
 
 
@@ -202,13 +210,15 @@ async def test_reload_by_an_admin_lists_every_problem_privately_and_attaches_the
         await interact(stub, payloads.slash_command(WORLD, "reload"))
         followup = await stub.wait_for_request("POST", FOLLOWUP, timeout=WAIT)
         content = followup.body["content"]
-        assert followup.body["flags"] & EPHEMERAL and len(content) <= CONTENT_LIMIT
+        assert followup.body["flags"] & EPHEMERAL
         assert content.startswith("Not reloaded: ") and f"({len(engine.entries)} entries)" in content
         assert problem_line(knowledge_copy).search(content)
         assert re.search(r"… and \d+ more\n```$", content)
-        full = all_problems_text(bot.live.attempt().problems)
-        assert followup.files == [(PROBLEMS_FILE, len(full.encode("utf-8")))]
-        assert full.count("unknown field 'anwser'") == 40
+        [(name, attached)] = followup.uploads.items()
+        problems = attached.decode("utf-8").splitlines()
+        assert name == PROBLEMS_FILE and len(problems) == 80  # each entry: an unknown field, a missing one
+        assert sum(bool(problem_line(knowledge_copy).search(p)) for p in problems) == 40
+        assert sum(p.endswith("missing required field 'answer'") for p in problems) == 40
         assert bot.engine is engine
 
 
@@ -220,46 +230,69 @@ async def test_reload_is_registered_for_manage_server_in_guilds_only(stub: Disco
     assert reload["contexts"] == [0]
 
 
-def write_large_assessment(directory: Path, entries: int) -> None:
-    """One more assessment of `entries` made-up entries (6 phrasings each), quoting its own source text."""
-    rng = random.Random(7)
-    words = ["".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))
-             for _ in range(3000)]
-    sentences = [" ".join(rng.choices(words, k=12)) + "." for _ in range(entries)]
-    (directory / "sources" / "large.txt").write_text(" ".join(sentences), encoding="utf-8")
-    document = {
-        "assessment": {"id": "large", "title": "Large", "author": "A. Writer", "publisher": "Tests",
-                       "published": {"date": "2025-06-01", "precision": "day"}, "source": "sources/large.txt"},
-        "entries": [{"id": f"large-{n}", "questions": [" ".join(rng.choices(words, k=6)) + "?" for _ in range(6)],
-                     "answer": " ".join(rng.choices(words, k=30)) + ".", "sources": [sentence], "tags": ["made-up"]}
-                    for n, sentence in enumerate(sentences)],
-        "timeline": [],
-    }
-    (directory / "large.yaml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+class OpenGate:
+    """Catches a file being read in the act: the first thread other than the event loop's that opens
+    `path` is held there until `release` is set, and `opened_by` says which thread opened it.
+
+    Python's audit hooks see every open() in the process; a hook cannot be removed, so it stays
+    installed and does nothing while no gate is armed.
+    """
+
+    armed: list[OpenGate] = []
+    _installed = False
+
+    def __init__(self, path: Path) -> None:
+        self.name, self.path = path.name, os.path.realpath(path)
+        self.loop_thread = threading.get_ident()
+        self.opened_by: int | None = None
+        self.release = threading.Event()
+
+    @classmethod
+    def _audit(cls, event: str, args: tuple[Any, ...]) -> None:
+        if event != "open" or not cls.armed:
+            return
+        try:
+            opened = os.fspath(args[0])
+        except TypeError:  # a file descriptor
+            return
+        for gate in list(cls.armed):
+            if gate.opened_by is None and os.path.basename(opened) == gate.name and os.path.realpath(opened) == gate.path:
+                gate.opened_by = threading.get_ident()
+                if gate.opened_by != gate.loop_thread:
+                    gate.release.wait(WAIT)  # bounded: a forgotten gate delays, never hangs, the run
+
+    def __enter__(self) -> OpenGate:
+        if not OpenGate._installed:
+            sys.addaudithook(OpenGate._audit)
+            OpenGate._installed = True
+        OpenGate.armed.append(self)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        OpenGate.armed.remove(self)
+        self.release.set()
 
 
 @bounded
-async def test_a_large_reload_is_built_off_the_event_loop(
+async def test_a_reload_reads_the_files_off_the_event_loop_and_questions_are_answered_meanwhile(
     stub: DiscordStub, settings: Settings, knowledge_copy: Path,
 ) -> None:
+    # How long a large reload takes and how much it stalls the loop: benchmarks/discord_load.py.
     async with serving(stub, dataclasses.replace(settings, knowledge_dir=knowledge_copy), LiveKnowledge(knowledge_copy)) as bot:
         before = len(bot.knowledge.entries)
-        write_large_assessment(knowledge_copy, 1000)
-        started = time.perf_counter()
-        with LagMonitor() as lag:
+        added = write_extra_assessment(knowledge_copy, 20)
+        with OpenGate(added) as reading:
             await interact(stub, payloads.slash_command(WORLD, "reload", invoker=OWNER))
-            followup = await stub.wait_for_request("POST", FOLLOWUP, timeout=WAIT)
-            # Questions keep being answered meanwhile.
+            await until(lambda: reading.opened_by is not None, "the reload did not read the new file")
+            assert reading.opened_by != threading.get_ident(), "the reload read the files on the event loop"
+            # The reload is held in the middle of reading; questions are answered all the same.
             answer = await reply_to(stub, payloads.mention_message(WORLD, ANSWERED))
-        took = time.perf_counter() - started
-        print(f"\nreload of {before + 1000} entries took {took * 1000:.0f} ms; max loop lag {lag.worst * 1000:.1f} ms")
-        assert followup.body["content"].startswith(f"Reloaded: {before + 1000} entries")
-        assert answer.status == 200
-        assert took > 0.15, "the reload was too quick to show anything; make the knowledge larger"
-        # Built on the loop, the loop would stall for about the whole reload. In a worker thread what is
-        # left are pauses while the worker holds the GIL (PyYAML's C parser, garbage collection of the new
-        # objects): tens of milliseconds, a fraction of the reload.
-        assert lag.worst < took / 3
+            assert_author_answer(the_embed(answer.body))
+            assert not stub.requests_to("POST", FOLLOWUP) and bot.knowledge.entry("extra-0") is None
+            reading.release.set()
+            followup = await stub.wait_for_request("POST", FOLLOWUP, timeout=WAIT)
+        assert followup.body["content"].startswith(f"Reloaded: {before + 20} entries")
+        assert bot.knowledge.entry("extra-0") is not None
 
 
 @bounded
@@ -300,21 +333,21 @@ async def test_declined_and_unsure_questions_in_servers_are_recorded_never_dms_n
     await interact(stub, payloads.slash_command(WORLD, "ask", {"question": DECLINED + " slash dm"}, in_guild=False))
     await interact(stub, payloads.slash_command(WORLD, "ask", {"question": ANSWERED}))
     await interact(stub, payloads.slash_command(WORLD, "ask", {"question": DECLINED}))
-    await reply_to(stub, payloads.mention_message(WORLD, DECLINED + " mention"))
+    await reply_to(stub, payloads.mention_message(WORLD, UNSURE))
     engine = bot.engine
     bot.live.engine = FixedEngine(knowledge, score=LOW_CONFIDENCE - 5)  # type: ignore[assignment]
     await interact(stub, payloads.slash_command(WORLD, "ask", {"question": "who is behind this?"}))
     bot.live.engine = engine
     await settled(bot)
 
-    stored = rows(settings.database_path)
-    assert stored == [
+    stored = rows(settings.database_path, "SELECT guild_id, question, matched, entry_id, suggestions FROM questions ORDER BY id")
+    assert [row[:4] for row in stored] == [
         (int(GUILD), DECLINED, 0, None),
-        (int(GUILD), DECLINED + " mention", 0, None),
+        (int(GUILD), UNSURE, 0, None),
         (int(GUILD), "who is behind this?", 1, "author"),
     ]
-    [suggestions] = rows(settings.database_path, "SELECT suggestions FROM questions WHERE matched = 0 LIMIT 1")[0]
-    assert json.loads(suggestions) == [s.entry_id for s in engine.answer(DECLINED).suggestions]
+    offered = [json.loads(row[4]) for row in stored]
+    assert offered[0] == [] and "bucha-irpin" in offered[1]  # the "Did you mean" entries the asker saw
     stored_text = dump(settings.database_path)
     assert WORLD.user_id not in stored_text and WORLD.user_name not in stored_text
 
@@ -383,7 +416,7 @@ async def test_a_corrupt_database_is_reported_and_the_bot_keeps_answering_and_th
         [warning] = [r for r in caplog.records if r.levelno == logging.WARNING and "unusable" in r.getMessage()]
         assert str(settings.database_path) in warning.getMessage()
         callback = await interact(stub, payloads.slash_command(WORLD, "ask", {"question": DECLINED}))
-        assert the_embed(callback.body["data"])["description"]
+        assert the_embed(callback.body["data"])["description"] == NOT_COVERED
         assert await vote_result(stub, payloads.button_press(WORLD, "vote:author:down")) == "Thanks, noted."
         assert not bot.records.healthy
 
@@ -398,12 +431,12 @@ async def test_a_locked_database_is_reported_and_the_answer_is_not_held_up(
     try:
         holder.execute("BEGIN EXCLUSIVE")
         callback = await interact(stub, payloads.slash_command(WORLD, "ask", {"question": DECLINED}))
-        assert the_embed(callback.body["data"])["description"]
+        assert the_embed(callback.body["data"])["description"] == NOT_COVERED
         await until(lambda: "locked" in caplog.text, "the locked database was not reported")
     finally:
         holder.close()
     reply = await reply_to(stub, payloads.mention_message(WORLD, ANSWERED))
-    assert reply.status == 200
+    assert reply.status == 200 and the_embed(reply.body)["description"] == AUTHOR_ANSWER
 
 
 # -- logs --------------------------------------------------------------------------------------------
@@ -483,25 +516,23 @@ async def test_a_stop_signal_finishes_the_reply_in_progress_then_closes_the_data
     serving_task = asyncio.create_task(serve(bot, stub.token))
     await until(bot.is_ready, "the bot did not start")
 
-    slow = 0.5
-    stub.delay_next("POST", MESSAGES, slow)
+    release = stub.hold_next("POST", MESSAGES)  # the reply stays in progress until the test lets it go
     question = payloads.mention_message(WORLD, DECLINED)
     await stub.dispatch("MESSAGE_CREATE", question, timeout=WAIT)
     await until(lambda: stub.in_progress == 1 and bot.in_flight.count == 1, "the reply did not start")
-    stopped_at = time.perf_counter()
     os.kill(os.getpid(), signum)
     await until(lambda: bot.stopping, "the signal was not handled")
 
-    late = payloads.mention_message(WORLD, ANSWERED)  # arrives while the stop waits for the reply
-    await stub.dispatch("MESSAGE_CREATE", late, timeout=WAIT)
+    # Asked while the stop waits; in a DM, as discord.py sends one message at a time per channel.
+    notice = await reply_to(stub, payloads.dm_message(WORLD, ANSWERED))
+    assert notice.body["content"] == RESTARTING
+    # The stop is waiting for the reply held in the stand-in: nothing is closed yet.
+    assert not serving_task.done() and bot.records.is_open and stub.gateway.connections
+    release.set()
     assert await asyncio.wait_for(serving_task, WAIT) == EXIT_OK
-    waited = time.perf_counter() - stopped_at
 
     [reply] = [r for r in stub.requests_to("POST", MESSAGES) if replying_to(question["id"])(r)]
-    assert reply.status == 200 and the_embed(reply.body)["description"]  # the reply in progress completed
-    [notice] = [r for r in stub.requests_to("POST", MESSAGES) if replying_to(late["id"])(r)]
-    assert notice.body["content"] == RESTARTING
-    assert waited >= slow * 0.9, "the stop did not wait for the reply"
+    assert reply.status == 200 and the_embed(reply.body)["description"] == NOT_COVERED  # it completed
     # Closed: the last connection to a WAL database removes the -wal file; and recorded before that.
     assert not bot.records.is_open and not Path(f"{settings.database_path}-wal").exists()
     assert rows(settings.database_path) == [(int(GUILD), DECLINED, 0, None)]
@@ -512,46 +543,6 @@ async def test_a_stop_signal_finishes_the_reply_in_progress_then_closes_the_data
 
 # -- a burst of questions ----------------------------------------------------------------------------
 
-class TimedEngine:
-    """The real engine, timing each answer (the stall an engine could cause)."""
-
-    def __init__(self, engine: Any) -> None:
-        self.engine = engine
-        self.timings: list[float] = []
-
-    def answer(self, question: str) -> Result:
-        started = time.perf_counter()
-        try:
-            return self.engine.answer(question)
-        finally:
-            self.timings.append(time.perf_counter() - started)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.engine, name)
-
-
-class LagMonitor:
-    """Sleeps 10 ms at a time on the event loop and keeps the worst overshoot: a stall of the loop."""
-
-    def __init__(self) -> None:
-        self.worst = 0.0
-        self._task: asyncio.Task[None] | None = None
-
-    async def _watch(self) -> None:
-        while True:
-            started = time.perf_counter()
-            await asyncio.sleep(0.01)
-            self.worst = max(self.worst, time.perf_counter() - started - 0.01)
-
-    def __enter__(self) -> LagMonitor:
-        self._task = asyncio.create_task(self._watch())
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        assert self._task is not None
-        self._task.cancel()
-
-
 USERS, CHANNELS, QUESTIONS, RATE = 20, 4, 200, 5
 
 
@@ -559,49 +550,25 @@ USERS, CHANNELS, QUESTIONS, RATE = 20, 4, 200, 5
 async def test_a_burst_of_200_questions_is_answered_or_politely_rate_limited(
     stub: DiscordStub, settings: Settings, knowledge: KnowledgeBase, caplog: pytest.LogCaptureFixture,
 ) -> None:
+    # How fast, and how much the event loop lags meanwhile: benchmarks/discord_load.py.
     async with asyncio.timeout(30):
         caplog.set_level(logging.INFO, logger="bot")
-        users = [payloads.user(payloads.snowflake(), f"user{n}") for n in range(USERS)]
-        stub.guild["members"] += [payloads.member(u, []) for u in users]
-        channels = [WORLD.general_channel_id] + [payloads.snowflake() for _ in range(CHANNELS - 1)]
-        stub.guild["channels"] += [payloads.text_channel(c, f"room-{n}", WORLD.guild_id, parent_id=WORLD.category_id)
-                                   for n, c in enumerate(channels[1:])]
-        asked = [ANSWERED, DECLINED, *(e.questions[0] for e in knowledge.entries[:8])]
-        limited = dataclasses.replace(settings, cooldown_rate=RATE, cooldown_seconds=60.0)
-
+        users, events = burst_of_questions(stub, knowledge, USERS, CHANNELS, QUESTIONS)
+        limited = dataclasses.replace(settings, cooldown_rate=RATE, cooldown_seconds=3600.0)
         async with serving(stub, limited, knowledge) as bot:
-            engine = TimedEngine(bot.engine)
-            bot.live.engine = engine  # type: ignore[assignment]
-            events: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
-            for n in range(QUESTIONS):
-                user, channel, question = users[n % USERS], channels[n % CHANNELS], asked[n % len(asked)]
-                if (n // USERS) % 2 == 0:
-                    events.append(("INTERACTION_CREATE", user, payloads.slash_command(
-                        WORLD, "ask", {"question": question}, invoker=user, channel_id=channel, guild_state=stub.guild)))
-                else:
-                    message = payloads.guild_message(WORLD, f"<@{WORLD.bot_id}> {question}", channel_id=channel, author=user)
-                    message["mentions"] = [payloads.bot_user_public(WORLD)]
-                    events.append(("MESSAGE_CREATE", user, message))
-
-            started = time.perf_counter()
-            with LagMonitor() as lag:
-                for event, _user, data in events:
-                    await stub.dispatch(event, data, timeout=WAIT)
-                dispatched = time.perf_counter() - started
-                await until(lambda: len(outcome_lines(caplog)) == QUESTIONS and bot.in_flight.count == 0,
-                            "some questions were not handled")
-                await asyncio.sleep(0.1)  # anything extra would show up now
-            elapsed = time.perf_counter() - started
+            for event, _user, data in events:
+                await stub.dispatch(event, data, timeout=WAIT)
+            await until(lambda: len(outcome_lines(caplog)) == QUESTIONS and bot.in_flight.count == 0,
+                        "some questions were not handled")
+            # Events are handled in order: once a question asked after the burst is answered, anything
+            # the burst would still send has been sent.
+            latecomer = payloads.user(payloads.snowflake(), "latecomer")
+            await reply_to(stub, payloads.dm_message(WORLD, ANSWERED, author=latecomer))
 
         results = outcomes(stub, events)
         answered = Counter(user for user, kind in results if kind == "answered")
-        limited_count = sum("rate-limited" in line for line in outcome_lines(caplog))
-        print(f"\nburst: {QUESTIONS} questions from {USERS} users in {CHANNELS} channels, dispatched in "
-              f"{dispatched:.2f} s, all handled in {elapsed:.2f} s; answered {sum(answered.values())}, "
-              f"rate-limited {limited_count}; max loop lag {lag.worst * 1000:.1f} ms; "
-              f"engine max {max(engine.timings) * 1000:.1f} ms over {len(engine.timings)} answers")
         assert answered == {u["id"]: RATE for u in users}  # each user's first RATE questions, no more
-        assert limited_count == QUESTIONS - USERS * RATE
+        assert sum("rate-limited" in line for line in outcome_lines(caplog)) == QUESTIONS - USERS * RATE
         # Refused slash commands are each told privately in place; mentions get one DM per user per window.
         assert sum(kind == "rate-limited" for _user, kind in results) == sum(
             (n // USERS) % 2 == 0 for n in range(USERS * RATE, QUESTIONS))
@@ -610,32 +577,6 @@ async def test_a_burst_of_200_questions_is_answered_or_politely_rate_limited(
         trouble = [r for r in caplog.records  # (discord.py warns once per process that voice is unsupported)
                    if r.levelno >= logging.ERROR or (r.levelno >= logging.WARNING and r.name.startswith("bot"))]
         assert not trouble, [r.getMessage() for r in trouble]
-        # Stall detectors, not latency claims (the figures are printed above and in benchmarks/speed.py):
-        # work that blocks the loop, such as a database lock wait or an engine build, takes far longer.
-        # Typical figures are 1-2 ms per answer and 10-15 ms of lag; a busy CI machine once showed 107 ms.
-        assert max(engine.timings) < 0.1 and lag.worst < 0.25
-        assert elapsed < 10
-
-
-def outcomes(stub: DiscordStub, events: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> list[tuple[str, str]]:
-    """(user id, "answered", "rate-limited" or "rate-limited by DM") for every response seen on the wire."""
-    found: list[tuple[str, str]] = []
-    replies = {str(r.body["message_reference"]["message_id"]): r for r in stub.requests_to("POST", MESSAGES)
-               if r.status == 200 and (r.body or {}).get("message_reference")}
-    for event, user, data in events:
-        if event == "INTERACTION_CREATE":
-            record = stub.rest.interactions[data["id"]]
-            if record.response_type == CHANNEL_MESSAGE:
-                message = stub.rest.messages[record.original_id]
-                found.append((user["id"], "rate-limited" if message["flags"] & EPHEMERAL else "answered"))
-        elif data["id"] in replies:
-            found.append((user["id"], "answered"))
-    dm_owner = {c["id"]: c["recipients"][0]["id"] for c in stub.rest.dm_channels.values()}
-    for request in stub.requests_to("POST", MESSAGES):
-        channel_id = request.route.split("/")[2]
-        if channel_id in dm_owner and request.status == 200 and "wait" in (request.body or {}).get("content", ""):
-            found.append((dm_owner[channel_id], "rate-limited by DM"))
-    return found
 
 
 def outcome_lines(caplog: pytest.LogCaptureFixture) -> list[str]:

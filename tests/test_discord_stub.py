@@ -352,6 +352,7 @@ async def test_attachments_are_validated_on_payload_json(stub: DiscordStub) -> N
         message = await asyncio.wait_for(client.get_channel(GENERAL).send("see attached", file=file), 5)
     [sent] = stub.requests_to("POST", MESSAGES)
     assert sent.body["content"] == "see attached" and sent.files == [("answer.txt", 5)] and sent.errors == []
+    assert sent.uploads == {"answer.txt": b"hello"}
     assert message.attachments[0].filename == "answer.txt"
 
 

@@ -24,7 +24,6 @@ def test_answers_questions_the_article_answers(engine: Engine, question: str, en
     result = engine.answer(question)
     assert result.matched, result
     assert result.entry is not None and result.entry.id == entry_id
-    assert 0 <= result.score <= 100
 
 
 @pytest.mark.parametrize(
@@ -33,9 +32,7 @@ def test_answers_questions_the_article_answers(engine: Engine, question: str, en
 )
 def test_declines_what_the_article_does_not_answer(engine: Engine, question: str) -> None:
     result = engine.answer(question)
-    assert not result.matched
-    assert result.entry is None
-    assert len(result.suggestions) <= 3
+    assert not result.matched, result
 
 
 def test_typos_and_discord_markup_do_not_hide_the_question(engine: Engine) -> None:
@@ -53,9 +50,15 @@ def test_an_off_topic_question_gets_no_random_suggestions(engine: Engine, questi
 def test_a_declined_question_gets_suggestions_from_the_entries(engine: Engine) -> None:
     result = engine.answer("how many civilians died in bucha")
     assert not result.matched
-    assert 1 <= len(result.suggestions) <= 3
     assert "bucha-irpin" in {s.entry_id for s in result.suggestions}
     assert all(s.entry_id in {e.id for e in engine.entries} for s in result.suggestions)
+
+
+def test_a_vague_question_gets_three_suggestions_however_many_entries_fit(engine: Engine) -> None:
+    # "russia" fits more than a dozen entries above the suggestion floor; "Did you mean" offers three.
+    result = engine.answer("russia")
+    assert not result.matched, "pick a question the engine declines with many near entries"
+    assert len(result.suggestions) == 3 and len({s.entry_id for s in result.suggestions}) == 3
 
 
 def test_clean_strips_mentions_markup_and_control_characters() -> None:
@@ -68,10 +71,10 @@ def test_the_meaning_measure_reads_chat_spellings_as_the_vocabulary_spells_them(
 
 
 def test_autocomplete_offers_knowledge_base_questions_best_first(engine: Engine) -> None:
-    choices = engine.autocomplete("minerls")
-    assert 0 < len(choices) <= 25
-    assert "mineral" in choices[0].lower()
-    assert len(engine.autocomplete("")) <= 25
+    assert "mineral" in engine.autocomplete("minerls")[0].lower()
+    # Nothing typed: each entry's first question, in the article's order (knowledge/herbst-2025-05.yaml).
+    assert engine.autocomplete("", limit=3) == [
+        "What is the article about?", "What is the author's main argument?", "Who wrote the article?"]
 
 
 hostile_text = st.one_of(
@@ -86,16 +89,13 @@ hostile_text = st.one_of(
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=hostile_text)
 def test_any_text_gets_a_result_never_an_exception(engine: Engine, text: str) -> None:
-    result = engine.answer(text)
-    assert isinstance(result.matched, bool)
-    assert 0 <= result.score <= 100
-    assert len(result.suggestions) <= 3
-    assert (result.entry is not None) == result.matched
+    # The second time, the engine's caches (typo corrections, word vectors) answer: the same result.
+    assert engine.answer(text) == engine.answer(text)
 
 
 def test_a_kind_of_question_the_article_does_not_answer_is_declined_with_its_reason(engine: Engine) -> None:
     result = engine.answer("how many soldiers have died in the war so far?")
-    assert not result.matched and result.entry is None
+    assert not result.matched
     assert result.reason and "casualt" in result.reason
     assert all(s.entry_id in {e.id for e in engine.entries} for s in result.suggestions)
 

@@ -6,7 +6,6 @@ import hashlib
 import logging
 import os
 import sqlite3
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -301,10 +300,9 @@ def test_a_locked_database_degrades_and_recovers(db_path: Path, clock: Clock) ->
         holder = sqlite3.connect(db_path, isolation_level=None)
         holder.execute("BEGIN EXCLUSIVE")
         try:
-            started = time.monotonic()
+            # How long a record waits on the lock (the busy timeout): benchmarks/discord_load.py.
             assert ask(store, "what is the capital of peru") is False
             assert store.record_vote(message_id=1, entry_id="author", voter_id=VOTER, helpful=True) is False
-            assert time.monotonic() - started < 3  # the busy timeout is short and failures are not retried at once
             assert not store.healthy
             assert "locked" in (store.problem or "")
 

@@ -51,6 +51,7 @@ class RecordedRequest:
     unexpected: bool = False  # no such route in the stub
     injected: bool = False  # answered by fail_next/rate_limit_next
     forgiven: bool = False  # violations already taken by take_violations()
+    uploads: dict[str, bytes] = field(default_factory=dict)  # the uploaded files' contents, by filename
 
     @property
     def route(self) -> str:
@@ -73,6 +74,7 @@ class _Delay:
     pattern: str
     seconds: float
     remaining: int
+    release: asyncio.Event | None = None  # held until this is set, instead of for `seconds`
 
 
 @dataclass
@@ -234,6 +236,13 @@ class DiscordStub:
         before answering them, as a slow Discord would (``in_progress`` counts held requests)."""
         self._delays.append(_Delay(method.upper(), pattern, seconds, times))
 
+    def hold_next(self, method: str, pattern: str) -> asyncio.Event:
+        """Hold the next request matching ``method`` and ``pattern`` until the returned event is set:
+        a reply in progress for exactly as long as a test needs (``in_progress`` counts it)."""
+        release = asyncio.Event()
+        self._delays.append(_Delay(method.upper(), pattern, 0.0, 1, release))
+        return release
+
     def rate_limit_next(self, method: str, pattern: str, *, retry_after: float = 0.05, times: int = 1,
                         is_global: bool = False) -> None:
         """Answer the next ``times`` matching requests with 429 and Discord's rate-limit headers
@@ -252,15 +261,17 @@ class DiscordStub:
     # -- request handling -------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         segments = split_path(request.raw_path)
-        body, files, parse_errors = await _read_body(request)
+        body, uploads, parse_errors = await _read_body(request)
         record = RecordedRequest(request.method, request.raw_path.split("?", 1)[0], dict(request.query), body,
-                                 files, parse_errors + request_errors(request.method, request.raw_path, body))
+                                 [(name, len(data)) for name, data in uploads],
+                                 parse_errors + request_errors(request.method, request.raw_path, body),
+                                 uploads=dict(uploads))
         self.in_progress += 1
         try:
             for delay in self._delays:
                 if delay.remaining > 0 and record.matches(delay.method, delay.pattern):
                     delay.remaining -= 1
-                    await asyncio.sleep(delay.seconds)
+                    await (delay.release.wait() if delay.release else asyncio.sleep(delay.seconds))
                     break
             status, reply, headers = await self._answer(request, record, segments)
         finally:
@@ -308,8 +319,8 @@ class DiscordStub:
         return status, reply, headers
 
 
-async def _read_body(request: web.Request) -> tuple[Any | None, list[tuple[str, int]], list[str]]:
-    """(parsed JSON body or None, uploaded files, problems parsing it)."""
+async def _read_body(request: web.Request) -> tuple[Any | None, list[tuple[str, bytes]], list[str]]:
+    """(parsed JSON body or None, uploaded files as (filename, contents), problems parsing it)."""
     if not request.body_exists:
         return None, [], []
     if request.content_type == "application/json":
@@ -330,7 +341,7 @@ async def _read_body(request: web.Request) -> tuple[Any | None, list[tuple[str, 
                 except ValueError as exc:
                     problems.append(f"payload_json is not valid JSON: {exc}")
             elif part.name and part.name.startswith("files["):
-                files.append((part.filename or part.name, len(data)))
+                files.append((part.filename or part.name, bytes(data)))
             else:
                 problems.append(f"unexpected multipart field {part.name!r} (discord.py sends payload_json)")
         return body, files, problems
