@@ -351,8 +351,7 @@ class Conversation:
         standalone = self.engine.answer(question)
         if topic is None:
             return self._checked(standalone, question)
-        reads_back = self._incomplete(tokens)
-        if standalone.matched and not reads_back:
+        if not self._incomplete(tokens):  # a complete question is answered on its own: context never hijacks it
             return self._checked(standalone, question)
         detail = self._detail_not_given(question, tokens, topic)
         if detail is not None:

@@ -17,6 +17,7 @@ import discord
 
 from bot.discord.embeds import card_to_embed
 from bot.discord.replies import failed, say_privately
+from bot.conversation import Context, Reply
 from bot.matching import Result
 from bot.render import BUTTON_LABEL_LIMIT, clip, render_entry, render_timeline
 
@@ -46,7 +47,13 @@ def _bot(interaction: discord.Interaction) -> AssessmentBot:
     return interaction.client  # type: ignore[return-value]
 
 
-class SuggestionButton(discord.ui.DynamicItem[discord.ui.Button], template=re.compile(r"suggest:(?P<entry>[a-z0-9-]+)")):
+# The custom ids of the answer buttons: the entry travels in them, for the buttons themselves and for
+# reading a reply to their message as a follow-up (`context_of`).
+SUGGEST_ID = re.compile(r"suggest:(?P<entry>[a-z0-9-]+)")
+VOTE_ID = re.compile(r"vote:(?P<entry>[a-z0-9-]+):(?P<way>up|down)")
+
+
+class SuggestionButton(discord.ui.DynamicItem[discord.ui.Button], template=SUGGEST_ID):
     """A "Did you mean" choice: pressing it shows that entry's answer to whoever pressed it."""
 
     doing = "showing that answer"
@@ -72,7 +79,7 @@ class SuggestionButton(discord.ui.DynamicItem[discord.ui.Button], template=re.co
 
 
 class VoteButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=re.compile(r"vote:(?P<entry>[a-z0-9-]+):(?P<way>up|down)")
+    discord.ui.DynamicItem[discord.ui.Button], template=VOTE_ID
 ):
     """👍 or 👎 on an answer: one vote per person per message, a second press replaces the first."""
 
@@ -119,6 +126,35 @@ def answer_view(result: Result) -> discord.ui.View | None:
     if result.entry is not None:
         return _view(vote_buttons(result.entry.id))
     return _view([SuggestionButton(s.entry_id, s.question) for s in result.suggestions])
+
+
+def reply_view(reply: Reply) -> discord.ui.View | None:
+    """The buttons under a reply. They also carry what a later reply to this message is read against
+    (`context_of`): the entry answered with (its votes) and the entries offered (its suggestions)."""
+    if reply.kind == "more" and reply.entry is not None:
+        related = [SuggestionButton(s.entry_id, s.question) for s in reply.related]
+        return _view([*vote_buttons(reply.entry.id), *related])
+    if reply.kind in ("answer", "decline") and reply.result is not None:
+        return answer_view(reply.result)
+    return None
+
+
+def context_of(message: discord.Message) -> Context | None:
+    """What the bot's `message` answered, read back from its buttons (so it survives a restart), and the
+    question it answered (its embed's title): for reading a reply to that message as a follow-up."""
+    entry_id: str | None = None
+    offered: list[str] = []
+    for row in message.components:
+        for item in getattr(row, "children", ()):
+            custom_id = getattr(item, "custom_id", None) or ""
+            if match := VOTE_ID.fullmatch(custom_id):
+                entry_id = entry_id or match["entry"]
+            elif match := SUGGEST_ID.fullmatch(custom_id):
+                offered.append(match["entry"])
+    if entry_id is None and not offered:
+        return None
+    question = message.embeds[0].title if message.embeds and message.embeds[0].title else ""
+    return Context(entry_id, tuple(offered), question)
 
 
 def _view(items: Sequence[discord.ui.Item[Any]]) -> discord.ui.View | None:
