@@ -81,7 +81,7 @@ def test_the_timeline_is_in_date_order_whatever_the_order_in_the_file(knowledge_
     assert dates == sorted(dates) and len(set(dates)) > 3
     # Events of one day keep the order the file gives them.
     same_day = [e.id for e in reloaded.timeline if e.date == dt.date(2025, 5, 16)]
-    assert same_day == [i for i in as_written if i in same_day] and len(same_day) == 2
+    assert same_day == [i for i in as_written if i in same_day] and len(same_day) >= 2
 
 
 def test_missing_answer_names_file_line_and_field(knowledge_copy: Path) -> None:
