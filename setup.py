@@ -8,5 +8,8 @@ from setuptools import find_packages, setup
 setup(
     packages=[*find_packages(include=["bot", "bot.*"]), "bot.bundled_knowledge"],
     package_dir={"bot.bundled_knowledge": "knowledge"},
-    package_data={"bot.bundled_knowledge": ["*.yaml", "*.yml", "sources/*"]},
+    package_data={
+        "bot.bundled_knowledge": ["*.yaml", "*.yml", "sources/*"],
+        "bot": ["models/*.json", "models/*.md", "models/*.txt"],  # the sentence model's tokenizer and its licence
+    },
 )

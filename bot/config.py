@@ -86,6 +86,9 @@ class Settings:
     retention_days: int = 90
     admin_user_ids: frozenset[int] = frozenset()
     knowledge_poll_seconds: float = 5.0  # 0: never look at the knowledge files on its own; /reload still works
+    # Computed files worth keeping between runs (the sentence model's phrasing vectors); never inside
+    # the installed package. CACHE_DIR, else $XDG_CACHE_HOME/assessment-bot, else ~/.cache/assessment-bot.
+    cache_dir: Path = Path.home() / ".cache" / "assessment-bot"
 
     def require_token(self) -> str:
         """The token for `run`, or a ConfigError that says where to put it."""
@@ -163,6 +166,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_files: Sequence[
         retention_days=read.int("RETENTION_DAYS", 90, minimum=1),
         admin_user_ids=frozenset(read.ids("ADMIN_USER_IDS")),
         knowledge_poll_seconds=read.float("KNOWLEDGE_POLL_SECONDS", 5.0, minimum=0.0),
+        cache_dir=path("CACHE_DIR", user_cache_dir(values)),
     )
     if not _API_BASE_SHAPE.match(settings.api_base):
         read.errors.append(
@@ -181,6 +185,14 @@ def load_settings(environ: Mapping[str, str] | None = None, env_files: Sequence[
     if settings.shard_ids and settings.shard_count and max(settings.shard_ids) >= settings.shard_count:
         raise ConfigError(f"SHARD_IDS must be below SHARD_COUNT ({settings.shard_count}).")
     return settings
+
+
+def user_cache_dir(values: Mapping[str, str]) -> Path:
+    """The bot's directory under the user's cache directory, as the XDG base-directory spec places it."""
+    xdg = (values.get("XDG_CACHE_HOME") or "").strip()
+    # The spec says a relative XDG_CACHE_HOME is invalid and to be ignored.
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    return base / "assessment-bot"
 
 
 class _Reader:
