@@ -6,7 +6,7 @@
 * ``payloads``: raw Discord payloads (users, members, messages, interactions, errors).
 * ``endpoints``: :func:`discord_endpoints`, the bot's own ``point_at`` for one ``with`` block.
 * ``fixtures``: :func:`stand_in` (start, point discord.py, check traffic at the end), the
-  ``discord_stub`` pytest fixture built on it, and :func:`running` for a client.
+  and :func:`running` for a client.
 * ``gateway`` and ``rest``: the websocket protocol and the REST endpoints behind the server.
 """
 

@@ -3,8 +3,7 @@
 * :func:`stand_in` starts a :class:`DiscordStub`, points discord.py at it, and on a clean exit
   fails if any request broke Discord's spec, hit a route the stand-in does not serve (take
   expected ones with ``take_violations()``), or got an answer that itself breaks the spec.
-* ``discord_stub`` is the same as a pytest fixture, for ``pytest_plugins`` in a conftest;
-  a test module can also define its own fixture around :func:`stand_in`.
+* a test module defines its own fixture around :func:`stand_in` (see tests/discord_helpers.py).
 * :func:`running` starts a client against the stand-in and stops it cleanly.
 """
 
@@ -17,7 +16,6 @@ from collections.abc import AsyncIterator
 from typing import Any, TypeVar
 
 import discord
-import pytest_asyncio
 
 from .endpoints import discord_endpoints
 from .server import DiscordStub
@@ -36,13 +34,6 @@ async def stand_in(**options: Any) -> AsyncIterator[DiscordStub]:
     stub.assert_no_violations()
     off_spec = [f"{r.method} {r.route}: {r.response_errors}" for r in stub.requests if r.response_errors]
     assert not off_spec, f"the stand-in answered off-spec (a bug in the stand-in): {off_spec}"
-
-
-@pytest_asyncio.fixture
-async def discord_stub() -> AsyncIterator[DiscordStub]:
-    """:func:`stand_in` with default options, as a fixture."""
-    async with stand_in() as stub:
-        yield stub
 
 
 @contextlib.asynccontextmanager
