@@ -5,8 +5,8 @@
 * ``spec``: the spec validator on its own (:func:`validate_request`, :func:`request_errors`).
 * ``payloads``: raw Discord payloads (users, members, messages, interactions, errors).
 * ``endpoints``: :func:`discord_endpoints`, the bot's own ``point_at`` for one ``with`` block.
-* ``fixtures``: :func:`stand_in` (start, point discord.py, check traffic at the end), the
-  and :func:`running` for a client.
+* ``fixtures``: :func:`stand_in` (start, point discord.py, check traffic at the end) and
+  :func:`running` for a client.
 * ``gateway`` and ``rest``: the websocket protocol and the REST endpoints behind the server.
 """
 
