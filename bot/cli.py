@@ -78,11 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         print(_problems_report(error), file=sys.stderr)
         return EXIT_PROBLEMS
     if args.command == "ask":
-        conversation = Conversation(Engine(knowledge))
+        conversation = Conversation(Engine(knowledge, cache_dir=settings.cache_dir))
         lines = [args.question] if args.question is not None else _lines(sys.stdin, keep_blank=args.conversation)
         return ask(conversation, lines, as_json=args.json, out=sys.stdout, in_context=args.conversation, listening=args.listen)
     if args.command == "chat":
-        return chat(Conversation(Engine(knowledge)))
+        return chat(Conversation(Engine(knowledge, cache_dir=settings.cache_dir)))
     if args.command == "timeline":
         return timeline(knowledge, args.actor, as_json=args.json)
     parser.error(f"unknown command {args.command}")

@@ -34,8 +34,9 @@ MEMORY_SECONDS = 600.0   # a person's next question within 10 minutes is read ag
 MEMORY_LIMIT = 10_000    # people (per place) remembered at once; the least recently active are forgotten
 FUZZY_PHRASE = 88.0      # rapidfuzz ratio at which a typed phrase counts as a phrasebook phrase ("thnaks")
 FUZZY_MIN_CHARS = 6      # shorter phrases must match exactly: "no" is not "yo"
+SECOND_PERSON_WITHIN = 3  # "do u ...", "what r u ...", "are you ...": "you" this early asks about the bot
+SMALL_TALK_COSINE = 0.5  # contextual cosine from which a remark is as near to small talk as it can be
 SMALL_TALK_TAIL = 8      # words after "lol"/"thanks" that can still be small talk; more is a message
-OPENER_WITHIN = 2        # a question word this early makes a question: "what ...", "agree to what"
 TOPIC_AFFINITY = 0.45    # cosine of mean phrasing vectors from which a document belongs to an entry's topic
 TOPIC_WORDS = 3          # words of the last answer's topic spelled into a follow-up
 RELATED_LIMIT = 3        # related entries offered with "tell me more"
@@ -196,6 +197,8 @@ class Conversation:
         self.book = book
         self._small_talk = Phrases((p, talk.kind) for talk in book.small_talk for p in talk.phrasings)
         self._replies = {talk.kind: talk.replies for talk in book.small_talk}
+        self._talk_phrasings = [p for talk in book.small_talk if talk.kind != "about-bot" for p in talk.phrasings]
+        self._talk_kinds = [talk.kind for talk in book.small_talk if talk.kind != "about-bot" for _p in talk.phrasings]
         self._more = Phrases((p, "more") for p in book.more)
         self._chronology = Phrases([*((p, "next") for p in book.next), *((p, "before") for p in book.before)])
         self._accept = Phrases((p, "yes") for p in book.accept_suggestion)
@@ -208,6 +211,8 @@ class Conversation:
         self._determiners = frozenset(w for p in book.determiners for w in _key_words(p))
         self._openers = frozenset(w for p in book.openers for w in _key_words(p))
         self._fillers = frozenset(w for p in book.fillers for w in _key_words(p))
+        self._wh_words = frozenset(w for w in self._openers if stem(w) in QUESTION_WORDS)
+        self._second_person = frozenset(w for p in book.second_person for w in _key_words(p))
         self._pointers = frozenset(w for p in book.pointers for w in _key_words(p))
         self._demonstratives = frozenset(w for p in book.demonstratives for w in _key_words(p))
         self._parties = Phrases((p, "party") for p in book.parties)
@@ -230,6 +235,9 @@ class Conversation:
             emoji = _MENTIONS.sub("", message).strip()
             return self._small_talk_reply(emoji, "reaction") if emoji else Reply("help", cleaned)
         kind, question = self._read_small_talk(cleaned)
+        topic = self.knowledge.entry(context.entry_id) if context and context.entry_id and not listening else None
+        if kind is None and not (topic and self._asks_more(_key_words(question), topic)):
+            kind = self._sounds_like_small_talk(question)
         if kind is not None:
             if listening:
                 return Reply("silent", cleaned, small_talk=kind)
@@ -242,7 +250,10 @@ class Conversation:
                 return Reply("silent", question)
             reply = self._answer(question, None)
             return reply if reply.kind == "answer" else Reply("silent", question, result=reply.result)
-        return self._answer(question, context)
+        reply = self._answer(question, context)
+        if reply.kind == "decline" and self._asks_about_the_bot(question, reply):
+            return self._small_talk_reply(cleaned, "about-bot")
+        return reply
 
     # -- small talk ---------------------------------------------------------------------------------
 
@@ -292,6 +303,21 @@ class Conversation:
             return None, remainder  # "hi minerals deal date": a greeting, then a query in keywords
         return _strongest(kinds), ""
 
+    def _sounds_like_small_talk(self, question: str) -> str | None:
+        """The kind of small talk a short remark that asks nothing comes nearest to in meaning, when it is
+        nearer to the phrasebook's small talk than to any question the knowledge base answers or declines
+        ("this is gold", "you rock"); None otherwise, or when the contextual model is not ready."""
+        tokens = _key_words(question)
+        if self._is_question(tokens, question) or len(tokens) > SMALL_TALK_TAIL or self.engine.contextual is None:
+            return None
+        nearest = self.engine.contextual.nearest(question, self._talk_phrasings, wait=self.engine.wait_for_model)
+        if nearest is None:
+            return None
+        to_questions, to_talk, which = nearest
+        if to_talk >= SMALL_TALK_COSINE and to_talk > to_questions:
+            return self._talk_kinds[which]
+        return None
+
     def _small_talk_reply(self, cleaned: str, kind: str) -> Reply:
         replies = self._replies.get(kind) or self._replies.get("reaction") or ("🙂",)
         pick = zlib.crc32(cleaned.encode())  # varied by message, the same for the same message
@@ -318,11 +344,21 @@ class Conversation:
     # -- questions ----------------------------------------------------------------------------------
 
     def _is_question(self, tokens: Sequence[str], text: str) -> bool:
-        """A question mark, or a question word or request ("tell", "explain") after any fillers."""
+        """A question mark, a question word or request ("tell", "explain") first after any fillers, or a
+        question word last ("agree to what")."""
         if text.rstrip().endswith("?"):
             return True
         content = [t for t in tokens if t not in self._fillers]
-        return any(t in self._openers for t in content[:OPENER_WITHIN])
+        return bool(content) and (content[0] in self._openers or content[-1] in self._wh_words)
+
+    def _asks_about_the_bot(self, question: str, declined: Reply) -> bool:
+        """A question put to "you" that the article does not answer ("do u speak russian", "what r u
+        for"): a question about the bot itself, not a near-topic one with a reason to give."""
+        result = declined.result
+        if result is None or result.reason or declined.entry is not None:
+            return False
+        content = [t for t in _key_words(question) if t not in self._fillers]
+        return self._is_question(content, question) and any(t in self._second_person for t in content[:SECOND_PERSON_WITHIN])
 
     def _asks_the_bot(self, message: str, question: str) -> bool:
         """In a listen channel: a question that addresses the bot, or names the article without being put
@@ -342,9 +378,8 @@ class Conversation:
         topic = self.knowledge.entry(context.entry_id) if context and context.entry_id else None
         tokens = _key_words(question)
         if topic is not None:
-            more = self._more_of(tokens, topic)
-            if more is not None:
-                return more
+            if self._asks_more(tokens, topic):
+                return self._more_of(tokens, topic)
             direction = self._chronology.whole(tokens) or self._chronology.whole(self._unaddressed(list(tokens)))
             if direction is not None:
                 return self._neighbour_in_time(question, topic, direction)
@@ -459,18 +494,22 @@ class Conversation:
 
     # -- more, and the timeline ---------------------------------------------------------------------
 
-    def _more_of(self, tokens: Sequence[str], topic: Entry) -> Reply | None:
-        """"tell me more" / "where does it say that": more of the last answer, or None."""
+    def _asks_more(self, tokens: Sequence[str], topic: Entry) -> bool:
+        """"tell me more", "where does it say that", "more about that": more of the last answer."""
         content = self._content(tokens, keep_pointers=False)
-        if not (self._more.whole(tokens) or (content and self._more.whole(content))):
-            opening = self._more.opening(content)
-            if opening is None:
-                return None
-            rest = [t for t in content[opening[1]:] if t not in ("about", "on", "of", "abt")]
-            if rest:
-                asked = self.engine.answer(" ".join(rest))
-                if asked.entry is None or asked.entry.id != topic.id:
-                    return None
+        if self._more.whole(tokens) or (content and self._more.whole(content)):
+            return True
+        opening = self._more.opening(content)
+        if opening is None:
+            return False
+        rest = [t for t in content[opening[1]:] if t not in ("about", "on", "of", "abt")]
+        if not rest:
+            return True
+        asked = self.engine.answer(" ".join(rest))  # "tell me more about the minerals deal": the same topic?
+        return asked.entry is not None and asked.entry.id == topic.id
+
+    def _more_of(self, tokens: Sequence[str], topic: Entry) -> Reply:
+        """More of the last answer: all its quotes, and the entries next to it in the article."""
         related = tuple(
             Suggestion(e.id, e.questions[0], 0.0) for e in self._map.related(topic)[:RELATED_LIMIT]
         )

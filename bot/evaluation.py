@@ -38,6 +38,7 @@ class Outcome:
     matched_entry: str | None
     suggested: tuple[str, ...]
     score: float
+    ranked_first: str | None = None  # the engine's best-scored document, answered or not
 
     @property
     def verdict(self) -> str:
@@ -77,6 +78,11 @@ class Report:
         declined = [o for o in self._of(True) if o.verdict == "declined"]
         return _share(declined, lambda o: bool(o.item.expected & set(o.suggested)), empty=1.0)
 
+    @property
+    def ranked_first_rate(self) -> float:
+        """Share of answerable questions whose right entry the engine scored best (before deciding)."""
+        return _share(self._of(True), lambda o: o.ranked_first in o.item.expected)
+
     def by_kind(self) -> dict[str, Counter]:
         table: dict[str, Counter] = defaultdict(Counter)
         for outcome in self.outcomes:
@@ -114,6 +120,7 @@ def evaluate(bot: Engine | Conversation, items: list[Labelled]) -> Report:
                 reply.entry.id if reply.answered and reply.entry else None,
                 tuple(s.entry_id for s in result.suggestions) if result else (),
                 result.score if result else 0.0,
+                result.ranked_first if result else None,
             )
         )
     return report
@@ -211,3 +218,63 @@ def load_lines(path: Path) -> list[Line]:
 def evaluate_lines(conversation: Conversation, lines: list[Line], *, listening: bool) -> list[tuple[Line, Reply]]:
     """Each line on its own: sent to the bot (a mention or a DM), or posted in a listen channel."""
     return [(line, conversation.respond(line.text, listening=listening)) for line in lines]
+
+
+@dataclass(frozen=True)
+class Share:
+    """`hits` of `total`, printed as "95.2% (40/42)"."""
+
+    hits: int
+    total: int
+
+    @property
+    def rate(self) -> float:
+        return self.hits / self.total if self.total else 1.0
+
+    def __str__(self) -> str:
+        return f"{self.rate:6.1%} ({self.hits}/{self.total})"
+
+
+def conversation_figures(outcomes: list[TurnOutcome]) -> dict[str, Share]:
+    """Per category of turn, the share handled right: follow-ups answered with a right entry, follow-ups
+    the article cannot answer declined, "more" requests given more, small talk never answered, and
+    standalone turns (first questions, new topics) answered or declined as labelled."""
+    figures = {}
+    for category in ("follow-up", "follow-up-decline", "more", "small-talk", "standalone", "standalone-decline"):
+        chosen = [o for o in outcomes if o.category == category]
+        figures[category] = Share(sum(o.right for o in chosen), len(chosen))
+    return figures
+
+
+def small_talk_figures(results: list[tuple[Line, Reply]]) -> dict[str, Share]:
+    talk = [(line, reply) for line, reply in results if line.kind != "question"]
+    questions = [(line, reply) for line, reply in results if line.kind == "question"]
+    return {
+        "small talk never answered from the article": Share(sum(not r.answered for _l, r in talk), len(talk)),
+        "small talk replied to as small talk": Share(sum(r.kind == "small_talk" for _l, r in talk), len(talk)),
+        "look-alike questions read as questions": Share(sum(r.kind != "small_talk" for _l, r in questions), len(questions)),
+    }
+
+
+def channel_figures(results: list[tuple[Line, Reply]]) -> dict[str, Share]:
+    chatter = [r for line, r in results if line.kind == "chatter"]
+    answerable = [(line, r) for line, r in results if line.kind == "question" and DECLINE not in line.expected]
+    to_decline = [r for line, r in results if line.kind == "question" and DECLINE in line.expected]
+    return {
+        "chatter replied to": Share(sum(r.kind != "silent" for r in chatter), len(chatter)),
+        "questions to the bot answered right": Share(sum(r.answered and r.entry.id in line.expected for line, r in answerable), len(answerable)),
+        "questions to the bot answered wrong": Share(sum(r.answered and r.entry.id not in line.expected for line, r in answerable), len(answerable)),
+        "questions the article cannot answer left unanswered": Share(sum(not r.answered for r in to_decline), len(to_decline)),
+    }
+
+
+def load_loaded(path: Path) -> list[str]:
+    """The loaded questions (each presumes what the article does not say): only their text is scored."""
+    return [str(item["q"]) for item in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]]
+
+
+def loaded_figures(conversation: Conversation, questions: list[str]) -> tuple[Share, list[tuple[str, Reply]]]:
+    """The share given an honest answer (declined, or told first what the article does not say), and
+    the replies that seem to confirm the presumption."""
+    replies = [(q, conversation.respond(q)) for q in questions]
+    return Share(sum(not r.answered for _q, r in replies), len(replies)), [(q, r) for q, r in replies if r.answered]

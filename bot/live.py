@@ -39,9 +39,11 @@ def signature(directory: Path) -> Signature:
     return tuple(files)
 
 
-def build_engine(directory: Path) -> Engine:
-    """The engine for the knowledge in `directory`; raises KnowledgeError when it is invalid."""
-    return Engine(load_knowledge(directory))
+def build_engine(directory: Path, cache_dir: Path | None = None) -> Engine:
+    """The engine for the knowledge in `directory`, for a running bot: its contextual model is consulted
+    only once built (`Engine.contextual.warm`, off the event loop), its vectors cached in `cache_dir`.
+    Raises KnowledgeError when the knowledge is invalid."""
+    return Engine(load_knowledge(directory), cache_dir=cache_dir, wait_for_model=False)
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,10 @@ class LiveKnowledge:
         before = signature(self.directory)
         try:
             engine = self._build(self.directory)
+            if engine.contextual is not None:
+                # Here, on the worker thread, so that the new knowledge is complete when it is swapped in
+                # (unchanged phrasings come from the cache); the old one answers meanwhile.
+                engine.contextual.warm()
         except KnowledgeError as error:
             return Attempt(None, tuple(error.problems), before, error.omitted)
         except Exception as error:

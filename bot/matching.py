@@ -25,13 +25,16 @@ import heapq
 import math
 import os
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from bot.contextual import ContextualIndex
+from bot.sentence_model import SentenceModel, default_sentence_model
 from bot.knowledge import Entry, Event, KnowledgeBase, OutOfScope
 from bot.semantics import Embedder, default_embedder, unit_rows, whitening
 from bot.text import QUESTION_WORDS, Normalizer, clean, stem, words
@@ -63,6 +66,16 @@ class Tuning:
     suggestion_floor: float = 40.0     # below it no "Did you mean": an off-topic question gets no random entries
     candidates: int = 12               # by shared words
     meaning_candidates: int = 3        # by meaning alone, for paraphrases that share no word
+    # The second look (bot.contextual): when the first would decline a question that scored at least
+    # `second_look_floor`, the contextual model's cosine joins the meaning measure, weighted `contextual_mix`
+    # against the static one, and the decision is taken again with its own thresholds.
+    second_look_floor: float = 30.0
+    contextual_mix: float = 0.7
+    contextual_shrinkage: float = 0.05  # of the contextual vectors' whitening
+    contextual_candidates: int = 0     # documents added by the contextual model alone (calibrated: none pays)
+    second_threshold: float = 70.0
+    second_margin: float = 4.0
+    second_sure: float = 101.0
     # Set by hand, not calibrated: a tag or an entry's id names its topic almost as a phrasing does.
     tags_field_weight: float = 0.8
     # Set by hand: forms sharing RELATED_PREFIX letters and this share of the shorter word are related
@@ -72,17 +85,23 @@ class Tuning:
     autocomplete_cutoff: float = 50.0
     event_search_cutoff: float = 40.0
 
-    def score(self, candidate: Candidate) -> float:
-        """One 0-100 score from a candidate's four measures of fit."""
-        return min(100.0, 100 * (self.words_fit(candidate) + self.meaning_weight * candidate.meaning))
+    def score(self, candidate: Candidate, second_look: bool = False) -> float:
+        """One 0-100 score from a candidate's measures of fit; on the second look the contextual cosine
+        shares the meaning measure's weight."""
+        meaning = candidate.meaning
+        if second_look:
+            meaning = (1 - self.contextual_mix) * meaning + self.contextual_mix * candidate.contextual
+        return min(100.0, 100 * (self.words_fit(candidate) + self.meaning_weight * meaning))
 
     def words_fit(self, candidate: Candidate) -> float:
         """The part of the score that comes from the words the question shares with the entry."""
         return self.coverage_weight * candidate.coverage + self.closeness_weight * candidate.closeness + self.fuzzy_weight * candidate.fuzzy
 
-    def confident(self, best: float, runner_up: float, agreed: bool = False) -> bool:
+    def confident(self, best: float, runner_up: float, agreed: bool = False, second_look: bool = False) -> bool:
         """Whether the best score is worth answering with, given the runner-up's, and whether the words
-        and the meaning, each on its own, would have picked the same entry (`agreed`)."""
+        and the meaning, each on its own, would have picked the same entry (`agreed`; first look only)."""
+        if second_look:
+            return best >= self.second_sure or (best >= self.second_threshold and best - runner_up >= self.second_margin)
         return (
             best >= self.sure_threshold
             or (best >= self.answer_threshold and best - runner_up >= self.margin)
@@ -104,6 +123,19 @@ class Candidate:
     closeness: float  # weighted F1 against the entry's nearest phrasing
     fuzzy: float      # rapidfuzz QRatio against the nearest phrasing, 0..1
     meaning: float    # cosine with the nearest phrasing's embedding, floored at 0
+    contextual: float = 0.0  # the contextual model's cosine with the nearest phrasing (second look only)
+
+
+@dataclass(frozen=True)
+class _Query:
+    """A question read once: its tokens, what each matches in the index and how much it weighs, and its
+    words spelled out for the meaning measures."""
+
+    tokens: list[str]
+    matches: dict[str, dict[str, float]]
+    weights: dict[str, float]
+    total: float
+    spelled: str
 
 
 @dataclass(frozen=True)
@@ -121,14 +153,24 @@ class Result:
     entry: Entry | None  # the entry answered with: set exactly when `matched`
     suggestions: tuple[Suggestion, ...]
     reason: str | None = None  # why it declined, when the question is a kind the article does not answer
+    ranked_first: str | None = None  # the id of the document that scored best, answered or not (for evaluation)
 
 
 class Engine:
     """Matches questions against a loaded knowledge base; the index is built once, here."""
 
-    def __init__(self, knowledge: KnowledgeBase, tuning: Tuning = Tuning(), embedder: Embedder | None = None):
+    def __init__(
+        self, knowledge: KnowledgeBase, tuning: Tuning = Tuning(), embedder: Embedder | None = None, *,
+        contextual: bool = True, cache_dir: Path | None = None, wait_for_model: bool = True,
+        sentence_model: Callable[[], SentenceModel] = default_sentence_model,
+    ):
+        """`contextual`: take a second look at unsure questions with the contextual model, whose phrasing
+        vectors are cached in `cache_dir`. `wait_for_model`: build that index when first needed (the
+        command line); False: use it only once built (`self.contextual.warm()`, run by the bot on a
+        worker thread), answering with the word measures until then."""
         self.knowledge = knowledge
         self.tuning = tuning
+        self.wait_for_model = wait_for_model
         self.embedder = embedder or default_embedder()
         self.normalizer = Normalizer(knowledge.vocabulary)
         self.entries = knowledge.entries
@@ -136,12 +178,16 @@ class Engine:
         # which compete with the entries so that a near-topic question loses to its own kind.
         self.documents: tuple[Entry | OutOfScope, ...] = self.entries + knowledge.out_of_scope
         self._build_index()
+        self.contextual = ContextualIndex(
+            self._spelled_phrasings, self._first_phrasing, tuning.contextual_shrinkage, cache_dir, sentence_model,
+        ) if contextual else None
 
     # --- index ------------------------------------------------------------------------------------
 
     def _build_index(self) -> None:
         self._build_word_index()
-        vectors = self.embedder.embed([self.normalizer.spelled_out(words(q)) for document in self.documents for q in document.questions])
+        self._spelled_phrasings = [self.normalizer.spelled_out(words(q)) for document in self.documents for q in document.questions]
+        vectors = self.embedder.embed(self._spelled_phrasings)
         # Each document's phrasings are consecutive rows, so a document's best cosine is one reduceat.
         self._first_phrasing = np.array([self._phrasings_of[i][0] for i in range(len(self.documents))], dtype=np.int64)
         self._whitening = whitening(vectors, self._first_phrasing, self.tuning.meaning_shrinkage)
@@ -245,21 +291,39 @@ class Engine:
         return found
 
     def answer(self, question: str) -> Result:
-        """The best entry for `question`, or a decline with up to three suggestions."""
+        """The best entry for `question`, or a decline with up to three suggestions.
+
+        The word measures and the static meaning decide first; a question they leave unsure (declined,
+        yet scoring at least `second_look_floor`) gets a second look with the contextual model.
+        """
         cleaned = clean(question)
-        candidates = self.candidates(cleaned)
+        query = self._read(cleaned)
+        if query is None:
+            return Result(cleaned, False, 0.0, None, ())
+        candidates = self._candidates(query)
         ranked = self.ranking(candidates)
+        agreed = bool(ranked) and self.tuning.agreed(candidates, ranked[0][0])
+        answered = self.decide(ranked, agreed)
+        second_look = False
+        if answered is None and ranked and ranked[0][1] >= self.tuning.second_look_floor:
+            cosines = self.contextual.cosines(query.spelled, wait=self.wait_for_model) if self.contextual else None
+            if cosines is not None:
+                second_look = True
+                ranked = self.ranking(self._candidates(query, cosines), second_look=True)
+                answered = self.decide(ranked, False, second_look=True)
         if not ranked:
             return Result(cleaned, False, 0.0, None, ())
         best_index, best = ranked[0]
         top = self.documents[best_index]
-        agreed = self.tuning.agreed(candidates, best_index)
-        if self.decide(ranked, agreed) is not None:
-            return Result(cleaned, True, round(best, 1), top, ())
-        reason = top.reason if isinstance(top, OutOfScope) and best >= self.tuning.answer_threshold else None
-        return Result(cleaned, False, round(best, 1), None, self.suggestions(ranked), reason)
+        if answered is not None:
+            return Result(cleaned, True, round(best, 1), answered, (), ranked_first=top.id)
+        floor = self.tuning.second_threshold if second_look else self.tuning.answer_threshold
+        reason = top.reason if isinstance(top, OutOfScope) and best >= floor else None
+        return Result(cleaned, False, round(best, 1), None, self.suggestions(ranked), reason, ranked_first=top.id)
 
-    def decide(self, ranked: Sequence[tuple[int, float]], agreed: bool, tuning: Tuning | None = None) -> Entry | None:
+    def decide(
+        self, ranked: Sequence[tuple[int, float]], agreed: bool, tuning: Tuning | None = None, second_look: bool = False,
+    ) -> Entry | None:
         """The one decision rule: the entry to answer with, given a ranking (best first) and whether the
         words and the meaning agree on its top, or None to decline. `tuning` defaults to the engine's own;
         calibration passes others."""
@@ -269,7 +333,7 @@ class Engine:
         best_index, best = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         top = self.documents[best_index]
-        return top if isinstance(top, Entry) and t.confident(best, runner_up, agreed) else None
+        return top if isinstance(top, Entry) and t.confident(best, runner_up, agreed, second_look) else None
 
     def suggestions(self, ranked: list[tuple[int, float]]) -> tuple[Suggestion, ...]:
         """Up to three entries (never out-of-scope kinds) from a ranking, for "Did you mean"."""
@@ -280,26 +344,44 @@ class Engine:
             if isinstance(doc, Entry) and score >= self.tuning.suggestion_floor
         )[:3]
 
-    def ranking(self, candidates: Sequence[Candidate]) -> list[tuple[int, float]]:
+    def ranking(self, candidates: Sequence[Candidate], second_look: bool = False, tuning: Tuning | None = None) -> list[tuple[int, float]]:
         """(document index, 0-100 score) for the candidates, best first."""
-        scored = [(c.index, self.tuning.score(c)) for c in candidates]
+        t = tuning or self.tuning
+        scored = [(c.index, t.score(c, second_look)) for c in candidates]
         scored.sort(key=lambda pair: pair[1], reverse=True)
         return scored
 
-    def candidates(self, question: str) -> list[Candidate]:
+    def candidates(self, question: str, contextual: np.ndarray | None = None) -> list[Candidate]:
         """The documents (entries and out-of-scope kinds) that share the most words with the question or
-        come nearest in meaning, with the four 0..1 measures of fit; `index` points into `documents`.
+        come nearest in meaning, with their measures of fit; `index` points into `documents`. With the
+        contextual model's cosines per document (`contextual`), its nearest documents join them.
 
         A question made only of question words ("who are you?") has none: it says nothing about what.
         """
+        query = self._read(question)
+        return self._candidates(query, contextual) if query is not None else []
+
+    def contextual_cosines(self, question: str) -> np.ndarray | None:
+        """The contextual model's cosines per document for `question` (waiting for the index as the
+        engine does), or None when it is off or unavailable: for calibration and evaluation."""
+        query = self._read(question)
+        if query is None or self.contextual is None:
+            return None
+        return self.contextual.cosines(query.spelled, wait=self.wait_for_model)
+
+    def _read(self, question: str) -> _Query | None:
+        """The question's corrected words, tokens and their weights; None when it holds only question words."""
         # Typos corrected against the words the knowledge base knows, for both the words and the meaning.
         corrected = [self._correct(word) for word in words(clean(question))]
         tokens = list(dict.fromkeys(self.normalizer.tokens(corrected)))
         if set(tokens) <= QUESTION_WORDS:
-            return []
+            return None
         matches = {q: self.related(q) for q in tokens}
         weights = {q: max((self._idf[k] for k in m), default=self._unknown_weight) for q, m in matches.items()}
-        total = sum(weights.values())
+        return _Query(tokens, matches, weights, sum(weights.values()), self.normalizer.spelled_out(corrected))
+
+    def _candidates(self, query: _Query, contextual: np.ndarray | None = None) -> list[Candidate]:
+        matches, weights, total = query.matches, query.weights, query.total
         # coverage: the share of the question's weight that each entry's text accounts for
         coverage: dict[int, float] = defaultdict(float)
         for q, related in matches.items():
@@ -309,11 +391,14 @@ class Engine:
                     credit[index] = max(credit.get(index, 0.0), similarity * field_weight)
             for index, value in credit.items():
                 coverage[index] += weights[q] * value / total
-        meaning = self._meaning(self.normalizer.spelled_out(corrected))
+        meaning = self._meaning(query.spelled)
         pool = heapq.nlargest(self.tuning.candidates, coverage, key=coverage.__getitem__)
         nearest = np.argsort(-meaning, kind="stable")[: self.tuning.meaning_candidates]
         pool += [int(i) for i in nearest if int(i) not in pool]
-        query_text = " ".join(tokens)
+        if contextual is not None:
+            nearest = np.argsort(-contextual, kind="stable")[: self.tuning.contextual_candidates]
+            pool += [int(i) for i in nearest if int(i) not in pool]
+        query_text = " ".join(query.tokens)
         asked = set().union(*matches.values())
         found = []
         for index in pool:
@@ -323,7 +408,10 @@ class Engine:
                 default=0.0,
             )
             fuzzy = process.extractOne(query_text, [self._phrasing_text[p] for p in phrasing_ids], scorer=fuzz.QRatio)
-            found.append(Candidate(index, coverage.get(index, 0.0), closeness, fuzzy[1] / 100 if fuzzy else 0.0, float(meaning[index])))
+            found.append(Candidate(
+                index, coverage.get(index, 0.0), closeness, fuzzy[1] / 100 if fuzzy else 0.0, float(meaning[index]),
+                float(contextual[index]) if contextual is not None else 0.0,
+            ))
         return found
 
     def _meaning(self, text: str) -> np.ndarray:

@@ -29,15 +29,25 @@ def documented_settings() -> set[str]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def hermetic_environment() -> Iterator[None]:
+def hermetic_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The run depends on nothing of the developer's: no `.env` is read, in this process or any it
     starts (ENV_FILE set empty is inherited), and no bot setting from the shell (a DISCORD_TOKEN
-    exported there, say) reaches a test. Tests that need a setting pass it explicitly."""
+    exported there, say) reaches a test. Tests that need a setting pass it explicitly. The user data
+    and cache directories (the database, the contextual model's phrasing cache) are the run's own."""
+    home = tmp_path_factory.mktemp("home")
     with pytest.MonkeyPatch.context() as patch:
         for name in documented_settings():
             patch.delenv(name, raising=False)
         patch.setenv("ENV_FILE", "")
+        patch.setenv("XDG_DATA_HOME", str(home / "data"))
+        patch.setenv("XDG_CACHE_HOME", str(home / "cache"))
         yield
+
+
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One phrasing cache for the whole run: the contextual model embeds the knowledge base once."""
+    return tmp_path_factory.mktemp("model-cache")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -60,8 +70,8 @@ def knowledge() -> KnowledgeBase:
 
 
 @pytest.fixture(scope="session")
-def engine(knowledge: KnowledgeBase) -> Engine:
-    return Engine(knowledge)
+def engine(knowledge: KnowledgeBase, model_cache: Path) -> Engine:
+    return Engine(knowledge, cache_dir=model_cache)
 
 
 @pytest.fixture

@@ -71,12 +71,12 @@ async def stub() -> AsyncIterator[DiscordStub]:
 
 
 @pytest.fixture
-def settings(stub: DiscordStub, tmp_path: Path) -> Settings:
+def settings(stub: DiscordStub, tmp_path: Path, model_cache: Path) -> Settings:
     """Settings aimed at the stand-in; the command-registration state lands in tmp_path.
     The cooldown is out of the way unless a test lowers it."""
     return Settings(
         knowledge_dir=KNOWLEDGE_DIR, api_base=stub.api_base, gateway_url=stub.gateway_url,
-        database_path=tmp_path / "bot.sqlite3", cooldown_rate=1000, cooldown_seconds=60.0,
+        database_path=tmp_path / "bot.sqlite3", cache_dir=model_cache, cooldown_rate=1000, cooldown_seconds=60.0,
         knowledge_poll_seconds=0,  # others may edit the shipped knowledge meanwhile; reload tests use copies
     )
 
@@ -86,6 +86,7 @@ async def serving(stub: DiscordStub, settings: Settings, knowledge: KnowledgeBas
     """The project's bot, connected to the stand-in and ready, closed on exit."""
     bot = create_bot(settings, knowledge, guild_ready_timeout=0.05)
     async with running(bot, stub, timeout=WAIT) as ready:
+        await ready.model_ready()  # answers must not depend on how soon the contextual model is ready
         yield ready
 
 

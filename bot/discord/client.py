@@ -12,8 +12,10 @@ import contextlib
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import TypeVar
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from bot.discord.errors import NotAllowed
 from bot.discord.gateway import drop_malformed_events
 from bot.discord.replies import failed, say_privately
 from bot.knowledge import KnowledgeBase
-from bot.live import LiveKnowledge
+from bot.live import LiveKnowledge, build_engine
 from bot.matching import Engine, Result
 from bot.records import Records, worth_recording
 
@@ -112,6 +114,7 @@ class AssessmentBot(commands.Bot):
         # wait happens on this one thread, never on the event loop that answers questions.
         self._records_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="records")
         self.in_flight = InFlight()
+        self._model_warming: asyncio.Task[None] | None = None
         # One cooldown for every way of asking, keyed on the user, so no channel can be flooded.
         self.cooldowns: commands.CooldownMapping = commands.CooldownMapping(
             app_commands.Cooldown(settings.cooldown_rate, settings.cooldown_seconds), type=_user_id
@@ -168,6 +171,22 @@ class AssessmentBot(commands.Bot):
             log.info("Recording unanswered questions and votes in %s (kept %d days)", self.records.path, self.records.retention_days)
         await load_cogs(self)
         await self.sync_commands()
+        # The contextual model's index takes seconds to build the first time: until it is ready the
+        # bot answers with the word measures alone.
+        self._model_warming = asyncio.create_task(self._warm_model(), name="contextual-model")
+
+    async def _warm_model(self) -> None:
+        engine = self.engine
+        if engine.contextual is None or engine.contextual.ready:
+            return
+        started = time.perf_counter()
+        if await asyncio.to_thread(engine.contextual.warm):
+            log.info("Contextual model ready after %.1f s: unsure questions get a second look", time.perf_counter() - started)
+
+    async def model_ready(self) -> None:
+        """Returns once the contextual model's index of the knowledge in service is built (or failed)."""
+        if self._model_warming is not None:
+            await self._model_warming
 
     async def close(self) -> None:
         """Stops taking questions, lets the replies in progress finish (up to STOP_GRACE_SECONDS), then
@@ -226,7 +245,10 @@ def create_bot(settings: Settings, knowledge: LiveKnowledge | KnowledgeBase, **o
 
     A KnowledgeBase is served as the knowledge of `settings.knowledge_dir` (what it was loaded from).
     """
-    live = knowledge if isinstance(knowledge, LiveKnowledge) else LiveKnowledge(settings.knowledge_dir, Engine(knowledge))
+    if not isinstance(knowledge, LiveKnowledge):
+        engine = Engine(knowledge, cache_dir=settings.cache_dir, wait_for_model=False)
+        knowledge = LiveKnowledge(settings.knowledge_dir, engine, build=partial(build_engine, cache_dir=settings.cache_dir))
+    live = knowledge
     if settings.shard_count:
         shard_ids = list(settings.shard_ids) if settings.shard_ids else None
         return ShardedAssessmentBot(settings, live, shard_count=settings.shard_count, shard_ids=shard_ids, **options)

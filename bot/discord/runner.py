@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Iterable
+from functools import partial
 from typing import TextIO
 
 import aiohttp
@@ -17,7 +18,7 @@ from bot.discord.client import AssessmentBot, create_bot, replies
 from bot.discord.endpoints import point_at
 from bot.exit_codes import EXIT_OK, EXIT_PROBLEMS, EXIT_UNEXPECTED, EXIT_USAGE
 from bot.knowledge import KnowledgeBase, KnowledgeError
-from bot.live import LiveKnowledge
+from bot.live import LiveKnowledge, build_engine
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def run_bot(settings: Settings, token: str) -> int:
     # The bot has no voice features: discord.py's warnings about missing voice libraries are noise.
     VoiceClient.warn_nacl = VoiceClient.warn_dave = False
     try:
-        live = LiveKnowledge(settings.knowledge_dir)
+        live = LiveKnowledge(settings.knowledge_dir, build=partial(build_engine, cache_dir=settings.cache_dir))
     except KnowledgeError as error:
         log.error("The knowledge base is invalid; fix it and start again:\n%s", error)
         return EXIT_PROBLEMS

@@ -102,6 +102,7 @@ class Phrasebook:
     accept_suggestion: tuple[str, ...] = ()
     openers: tuple[str, ...] = ()
     determiners: tuple[str, ...] = ()
+    second_person: tuple[str, ...] = ()
     fillers: tuple[str, ...] = ()
     reason: tuple[str, ...] = ()
     number: tuple[str, ...] = ()
