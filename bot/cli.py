@@ -1,4 +1,4 @@
-"""The command line: `python -m bot ask|chat|timeline|validate|run|report`, a thin edge over the core."""
+"""The command line: `python -m bot ask|chat|timeline|validate|draft|run|report`, a thin edge over the core."""
 
 from __future__ import annotations
 
@@ -59,6 +59,20 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--strict", action="store_true",
                           help="exit 1 on warnings too (review marks left by `draft`, why-questions answered without a reason)")
 
+    draft = commands.add_parser(
+        "draft", help="draft a knowledge file from an article's text, everything in it marked for review",
+        description="Reads an article's text (UTF-8: the title on the first line, the author's bio line 'NAME is "
+                    "the ROLE.' after the body) and writes a knowledge file that validates as it stands, with "
+                    "entries quoting every sentence and a timeline event for every date, each marked `review:`; "
+                    "the text is copied to sources/<id>.txt beside the file. Nothing is overwritten without --force.",
+    )
+    draft.add_argument("source", type=Path, help="the article's text file")
+    draft.add_argument("--id", dest="assessment_id", metavar="ID",
+                       help="the assessment's id (default: the author's surname and the publication month, e.g. herbst-2025-06)")
+    draft.add_argument("--out", type=Path, metavar="FILE",
+                       help="the knowledge file to write (default: KNOWLEDGE_DIR/<id>.yaml); the text goes to sources/<id>.txt beside it")
+    draft.add_argument("--force", action="store_true", help="replace the knowledge file and the text if they exist")
+
     commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
 
     report = commands.add_parser(
@@ -81,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "validate":
         return validate(args.path or settings.knowledge_dir, strict=args.strict)
+    if args.command == "draft":
+        return draft(args.source, settings.knowledge_dir, args.out, args.assessment_id, args.force)
     if args.command == "run":
         return run(settings)
     if args.command == "report":
@@ -226,6 +242,29 @@ def _warnings_text(warnings: Sequence[Problem]) -> str:
     if len(warnings) > MAX_PROBLEMS:
         lines.append(more_line(len(warnings) - MAX_PROBLEMS))
     return "\n".join(lines)
+
+
+def draft(source: Path, knowledge_dir: Path, out: Path | None, assessment_id: str | None, force: bool) -> int:
+    from bot.draft import DraftRefused, draft_file
+
+    try:
+        drafted = draft_file(source, knowledge_dir, out=out, assessment_id=assessment_id, force=force)
+    except DraftRefused as error:
+        print(f"Nothing drafted: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    written, result = drafted.written, drafted.draft
+    copied = "copied to" if written.source_copied else "already in"
+    print(f"Drafted {written.knowledge_file}: {len(result.entries)} entries and {len(result.events)} timeline events, "
+          f"every item marked for review (the text {copied} {written.source_file}).")
+    for note in result.notes:
+        print(f"  {note}")
+    if drafted.problems is not None:
+        print(f"The knowledge in {written.knowledge_file.parent} does not validate:")
+        print(_problems_report(drafted.problems))
+        return EXIT_PROBLEMS
+    print(f"Next: review each item marked `review:` (check it against the article, then delete that line), then run "
+          f"`python -m bot validate {written.knowledge_file.parent}`; `--strict` fails while any mark remains.")
+    return 0
 
 
 def report(settings: Settings, limit: int) -> int:
