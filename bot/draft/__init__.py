@@ -3,7 +3,9 @@ everything in it marked `review:` for the maintainer. Nothing here imports Disco
 
 - `article`: the text read into title, body sentences, bio line, caption;
 - `dates`: date expressions and the ISO date and precision each stands for;
-- `phrasing`: attributed answers, questions, key phrases, actors, from the sentences' own words;
+- `words`: tokens, names, and key phrases weighed by rarity in the article;
+- `clauses`: subject, verb and object of a sentence's clauses, for questions;
+- `phrasing`: attributed answers, actors, reasons, dates and numbers as questions ask them;
 - `drafting`: the assessment as data: metadata, entries covering every sentence, timeline events;
 - `writing`: the knowledge file and the article's text on disk, never overwriting unless told.
 """

@@ -14,17 +14,9 @@ from dataclasses import dataclass, field
 
 from bot.draft.article import ORDINALS, Article, Sentence, read_article
 from bot.draft.dates import DateExpression, find_dates, latest_full_date
-from bot.draft.phrasing import (
-    ArticleWords,
-    actors_in,
-    attributed,
-    gives_reason,
-    is_opinion,
-    keyword_query,
-    numbers_in,
-    slug,
-    when_phrase,
-)
+from bot.draft.clauses import read_clauses
+from bot.draft.phrasing import actors_in, attributed, gives_reason, is_opinion, keyword_query, numbers_in, when_phrase
+from bot.draft.words import ArticleWords, slug
 from bot.knowledge import MIN_QUESTIONS, SLUG_MAX
 
 QUESTIONS_PER_ENTRY = max(MIN_QUESTIONS, 5)   # the format's minimum; the engine is to answer from few
@@ -52,10 +44,6 @@ class Draft:
     events: tuple[dict, ...]
     drafted_on: dt.date
     notes: tuple[str, ...] = field(default=())   # what the drafter could not find, for the command line to say
-
-    @property
-    def marks(self) -> int:
-        return 2 + len(self.entries) + len(self.events)  # the metadata, its date, every entry and event
 
 
 def question_key(question: str) -> str:
@@ -364,7 +352,7 @@ class _Drafter:
         dates = [d for d in self.dates.get(sentence, ()) if not d.when.casefold().startswith(("that same", "the same"))]
         phrases = words.phrases(sentence, self.dates.get(sentence, ()))
         clause_questions: list[str] = []
-        for clause in words.clauses(sentence, self.dates.get(sentence, ()))[:3]:
+        for clause in read_clauses(words, sentence, self.dates.get(sentence, ()))[:3]:
             subject, obj = clause.subject, clause.object
             has_object = any(w.casefold() not in ("both", "all", "it", "them") for w in obj.split())
             if clause.subject.casefold() in ("this", "which", "that", "it", "all of this"):
