@@ -202,7 +202,8 @@ class _Drafter:
     # --- the article as a whole ---------------------------------------------------------------------
 
     def article_entries(self) -> list[dict]:
-        a, name, surname = self.article, self.full_author, self.author
+        a, name = self.article, self.full_author
+        surname = self.author if a.bio else "the author"  # as questions name the author
         ordinal = _ORDINAL_WORDS.get(a.series[1], "") if a.series and a.series[1] else ""
         which = f"{surname}'s {ordinal} assessment".replace("  ", " ") if a.bio else f"the {ordinal} assessment".replace("  ", " ")
         title_words = keyword_query(self.words.phrases(a.title)[:2], limit=4)
@@ -237,13 +238,13 @@ class _Drafter:
                  f"how recent is {which}", f"date of {which}"],
                 self.dating.answer, [self.dating.evidence], ["date", "published"]))
         if a.series:
-            series_name, number, sentence = a.series
+            sentence = a.series[2]
             entries.append(self.entry(
                 "series",
                 ["Is this part of a series?", f"which number in the series is {which}", "series of assessments",
                  f"is {surname} writing regular assessments", f"what series does {which} belong to",
                  f"is there more than one {surname} assessment"],
-                attributed(sentence, self.words, surname), [sentence], ["series", "article"]))
+                attributed(sentence, self.words, self.author), [sentence], ["series", "article"]))
         if a.caption:
             caption = a.caption[0].split(":", 1)[-1].strip()
             credit = " ".join(a.caption[1:])
@@ -266,18 +267,17 @@ class _Drafter:
                 ["What is the article about?", "article summary", f"can you summarize {which}",
                  f"what are the main points of {which}", "give me the gist of the piece", "tl;dr of the assessment",
                  f"summary of {which}", f"overview of the assessment on {title_words}"],
-                f"In this assessment, {name} writes about {listing}. His main argument, in the title: “{a.title}”."
+                f"In this assessment, {name} writes about {listing}. The main argument is in the title: “{a.title}”."
                 if a.bio else f"The assessment covers {listing}. Its title: “{a.title}”.",
                 [a.title, *(p[0].text for p in body)], ["summary", "article"]))
             closing = body[-1]
-            answer = " ".join(attributed(s.text, self.words, surname, i == 0) for i, s in enumerate(closing))
+            answer = " ".join(attributed(s.text, self.words, self.author, i == 0) for i, s in enumerate(closing))
             entries.append(self.entry(
                 "main-argument",
                 ["What is the author's main argument?", f"what does {surname} recommend", "main argument",
                  f"what is {surname}'s thesis", f"what is the bottom line of {which}", f"what does {surname} conclude",
                  f"{surname} conclusion"],
-                f"{surname}'s main argument is in the title: “{a.title}”. In closing, {answer[0].lower() + answer[1:]}"
-                if answer.startswith(("He ", "The ")) else f"{surname}'s main argument is in the title: “{a.title}”. {answer}",
+                f"The main argument is in the title: “{a.title}”. {answer}",
                 [a.title, *(s.text for s in closing)], ["argument", "recommendation"]))
         return entries
 

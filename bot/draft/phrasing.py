@@ -46,7 +46,8 @@ def gives_reason(sentence: str) -> str | None:
 
 
 def attributed(sentence: str, words: ArticleWords, author: str, first: bool = True) -> str:
-    """The sentence as the author's statement: "Herbst writes that ...", "He argues that ..." (judgements)."""
+    """The sentence as the author's statement: "Herbst writes that ...", "Herbst argues that ..." where it
+    judges; a later sentence of the same answer "Herbst adds that ..." (by name: the drafter knows no pronoun)."""
     tokens = tokenize(sentence)
     text = sentence
     if tokens and tokens[0].key in LEADING and len(tokens) > 3:
@@ -57,7 +58,7 @@ def attributed(sentence: str, words: ArticleWords, author: str, first: bool = Tr
     verb = "argues" if is_opinion(sentence) else "writes"
     if first:
         return f"{author} {verb} that {text}"
-    return f"He {'also argues' if verb == 'argues' else 'adds'} that {text}"
+    return f"{author} {'also argues' if verb == 'argues' else 'adds'} that {text}"
 
 
 def when_phrase(date: DateExpression) -> str:
