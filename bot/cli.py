@@ -1,18 +1,27 @@
-"""The command line: `python -m bot ask|chat|timeline|validate|run`, a thin edge over the core."""
+"""The command line: `python -m bot ask|chat|timeline|validate|draft|run|report`, a thin edge over the core."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.conversation import Context, Conversation, Reply
 from bot.exit_codes import EXIT_PROBLEMS, EXIT_USAGE
-from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.knowledge import (
+    MAX_PROBLEMS,
+    KnowledgeBase,
+    KnowledgeError,
+    Problem,
+    load_checked,
+    load_knowledge,
+    more_line,
+    warning_line,
+)
 from bot.matching import Engine
 from bot.render import date_label, render_reply
 
@@ -43,8 +52,26 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("--json", action="store_true", help="write the events as a JSON array")
     timeline.add_argument("--actor", help="only events involving this actor (e.g. Russia, Ukraine, 'United States', Europe)")
 
-    validate = commands.add_parser("validate", help="check the knowledge base; exit 0 when clean, 1 listing every problem")
+    validate = commands.add_parser(
+        "validate", help="check the knowledge base; exit 0 when valid (warnings listed), 1 listing every problem",
+    )
     validate.add_argument("path", nargs="?", type=Path, help="knowledge directory (default: KNOWLEDGE_DIR, else the knowledge the bot came with)")
+    validate.add_argument("--strict", action="store_true",
+                          help="exit 1 on warnings too (review marks left by `draft`, why-questions answered without a reason)")
+
+    draft = commands.add_parser(
+        "draft", help="draft a knowledge file from an article's text, everything in it marked for review",
+        description="Reads an article's text (UTF-8: the title on the first line, the author's bio line 'NAME is "
+                    "the ROLE.' after the body) and writes a knowledge file that validates as it stands, with "
+                    "entries quoting every sentence and a timeline event for every date, each marked `review:`; "
+                    "the text is copied to sources/<id>.txt beside the file. Nothing is overwritten without --force.",
+    )
+    draft.add_argument("source", type=Path, help="the article's text file")
+    draft.add_argument("--id", dest="assessment_id", metavar="ID",
+                       help="the assessment's id (default: the author's surname and the publication month, e.g. herbst-2025-06)")
+    draft.add_argument("--out", type=Path, metavar="FILE",
+                       help="the knowledge file to write (default: KNOWLEDGE_DIR/<id>.yaml); the text goes to sources/<id>.txt beside it")
+    draft.add_argument("--force", action="store_true", help="replace the knowledge file and the text if they exist")
 
     commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
 
@@ -67,7 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Configuration error:\n{error}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "validate":
-        return validate(args.path or settings.knowledge_dir)
+        return validate(args.path or settings.knowledge_dir, strict=args.strict)
+    if args.command == "draft":
+        return draft(args.source, settings.knowledge_dir, args.out, args.assessment_id, args.force)
     if args.command == "run":
         return run(settings)
     if args.command == "report":
@@ -182,17 +211,59 @@ def timeline(knowledge: KnowledgeBase, actor: str | None, as_json: bool) -> int:
     return 0
 
 
-def validate(path: Path) -> int:
+def validate(path: Path, strict: bool = False) -> int:
+    """Lists every problem, then every warning; exit 1 on a problem, or on a warning when `strict`."""
     try:
-        knowledge = load_knowledge(path)
+        checked = load_checked(path)
     except KnowledgeError as error:
-        print(_problems_report(error))
+        print(_problems_report(error, _warnings_text(error.warnings)))
         return EXIT_PROBLEMS
+    knowledge, warnings = checked.knowledge, checked.warnings
+    if warnings:
+        print(_warnings_text(warnings))
     entries = len(knowledge.entries)
     events = len(knowledge.timeline)
     declined = len(knowledge.out_of_scope)
     print(f"OK: {len(knowledge.assessments)} assessment(s), {entries} entries, {events} timeline events, "
           f"{declined} out-of-scope kinds in {path}")
+    if not warnings:
+        return 0
+    count = f"{len(warnings):,} warning{'s' if len(warnings) != 1 else ''}"
+    if strict:
+        print(f"{count}: --strict fails until they are resolved.")
+        return EXIT_PROBLEMS
+    print(f"{count} (the bot loads this knowledge; `validate --strict` fails until they are resolved).")
+    return 0
+
+
+def _warnings_text(warnings: Sequence[Problem]) -> str:
+    """The first MAX_PROBLEMS warnings, one a line, then how many more."""
+    lines = [warning_line(w) for w in warnings[:MAX_PROBLEMS]]
+    if len(warnings) > MAX_PROBLEMS:
+        lines.append(more_line(len(warnings) - MAX_PROBLEMS))
+    return "\n".join(lines)
+
+
+def draft(source: Path, knowledge_dir: Path, out: Path | None, assessment_id: str | None, force: bool) -> int:
+    from bot.draft import DraftRefused, draft_file
+
+    try:
+        drafted = draft_file(source, knowledge_dir, out=out, assessment_id=assessment_id, force=force)
+    except DraftRefused as error:
+        print(f"Nothing drafted: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    written, result = drafted.written, drafted.draft
+    copied = "copied to" if written.source_copied else "already in"
+    print(f"Drafted {written.knowledge_file}: {len(result.entries)} entries and {len(result.events)} timeline events, "
+          f"every item marked for review (the text {copied} {written.source_file}).")
+    for note in result.notes:
+        print(f"  {note}")
+    if drafted.problems is not None:
+        print(f"The knowledge in {written.knowledge_file.parent} does not validate:")
+        print(_problems_report(drafted.problems))
+        return EXIT_PROBLEMS
+    print(f"Next: review each item marked `review:` (check it against the article, then delete that line), then run "
+          f"`python -m bot validate {written.knowledge_file.parent}`; `--strict` fails while any mark remains.")
     return 0
 
 
@@ -211,10 +282,12 @@ def report(settings: Settings, limit: int) -> int:
     return 0
 
 
-def _problems_report(error: KnowledgeError) -> str:
-    """The problems (the first ones, then how many more) and their count."""
+def _problems_report(error: KnowledgeError, warnings: str = "") -> str:
+    """The problems (the first ones, then how many more), any warnings, and their count."""
     count = error.count
-    return f"{error}\n{count:,} problem{'s' if count != 1 else ''} found in the knowledge base."
+    listed = f"{error}\n{warnings}" if warnings else str(error)
+    also = f" and {len(error.warnings):,} warning{'s' if len(error.warnings) != 1 else ''}" if warnings else ""
+    return f"{listed}\n{count:,} problem{'s' if count != 1 else ''}{also} found in the knowledge base."
 
 
 def run(settings: Settings) -> int:

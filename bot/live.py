@@ -13,13 +13,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.knowledge import KnowledgeError, Problem, load_knowledge, more_line, watched_files
+from bot.knowledge import KnowledgeError, Problem, load_checked, more_line, warning_line, watched_files
 from bot.matching import Engine
 from bot.render import clip
 
 log = logging.getLogger(__name__)
 
 Signature = tuple[tuple[str, int, int], ...]
+WARNINGS_LOGGED = 20  # a drafted file carries a review mark an item: the log names the first ones, validate all
 
 
 def signature(directory: Path) -> Signature:
@@ -42,8 +43,18 @@ def signature(directory: Path) -> Signature:
 def build_engine(directory: Path, cache_dir: Path | None = None) -> Engine:
     """The engine for the knowledge in `directory`, for a running bot: its contextual model is consulted
     only once built (`Engine.contextual.warm`, off the event loop), its vectors cached in `cache_dir`.
-    Raises KnowledgeError when the knowledge is invalid."""
-    return Engine(load_knowledge(directory), cache_dir=cache_dir, wait_for_model=False)
+    Raises KnowledgeError when the knowledge is invalid.
+
+    Warnings (review marks, why-questions answered without a reason) never stop it: they are logged,
+    once for each load, for the operator to run `validate`."""
+    checked = load_checked(directory)
+    if checked.warnings:
+        shown = checked.warnings[:WARNINGS_LOGGED]
+        more = [more_line(len(checked.warnings) - len(shown))] if len(checked.warnings) > len(shown) else []
+        log.warning("The knowledge in %s carries %d warning(s); the bot answers from it all the same "
+                    "(`python -m bot validate` lists them):\n%s", directory, len(checked.warnings),
+                    "\n".join([*(warning_line(w) for w in shown), *more]))
+    return Engine(checked.knowledge, cache_dir=cache_dir, wait_for_model=False)
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ KnowledgeError. Nothing here imports Discord.
 - `document`: YAML with the line of every value, aliases and deep nesting refused;
 - `schema`: what each file must contain, checked field by field;
 - `phrasebook`: knowledge/conversation.yaml, the small talk and the words of conversation;
-- `loading`: `load_knowledge`, every file and the checks across files.
+- `review`: warnings, which never stop loading: review marks, why-questions answered without a reason;
+- `loading`: `load_knowledge` (and `load_checked`, with the warnings), every file and the checks across files.
 """
 
 from bot.knowledge.files import MAX_FILE_BYTES, is_ignored, knowledge_files, watched_files
-from bot.knowledge.loading import load_knowledge
+from bot.knowledge.loading import load_checked, load_knowledge
 from bot.knowledge.model import (
     Assessment,
     Entry,
@@ -28,6 +29,7 @@ from bot.knowledge.model import (
 )
 from bot.knowledge.phrasebook import PHRASEBOOK_FILE
 from bot.knowledge.problems import MAX_PROBLEMS, KnowledgeError, Problem, more_line
+from bot.knowledge.review import REVIEW_KEY, Checked, warning_line
 from bot.knowledge.schema import (
     ACTOR_MAX,
     MIN_QUESTIONS,
@@ -39,6 +41,6 @@ from bot.knowledge.schema import (
 
 __all__ = [
     "ACTOR_MAX", "MAX_FILE_BYTES", "MAX_PROBLEMS", "MIN_QUESTIONS", "PHRASEBOOK_FILE", "PRECISIONS", "SLUG_MAX",
-    "VOCABULARY_FILE", "Assessment", "Entry", "Event", "KnowledgeBase", "KnowledgeError", "OutOfScope", "Phrasebook",
-    "Problem", "Published", "SmallTalk", "Vocabulary", "fold_whitespace", "is_ignored", "knowledge_files", "load_knowledge", "more_line", "watched_files",
+    "REVIEW_KEY", "VOCABULARY_FILE", "Assessment", "Checked", "Entry", "Event", "KnowledgeBase", "KnowledgeError", "OutOfScope", "Phrasebook",
+    "Problem", "Published", "SmallTalk", "Vocabulary", "fold_whitespace", "is_ignored", "knowledge_files", "load_checked", "load_knowledge", "more_line", "warning_line", "watched_files",
 ]

@@ -20,6 +20,7 @@ from bot.knowledge.files import UnreadableFile, knowledge_files, read_text
 from bot.knowledge.model import Assessment, KnowledgeBase, Phrasebook, Vocabulary
 from bot.knowledge.phrasebook import PHRASEBOOK_FILE, load_phrasebook
 from bot.knowledge.problems import MAX_PROBLEMS, KnowledgeError, Problem
+from bot.knowledge.review import Checked, warnings_of
 from bot.knowledge.schema import VOCABULARY_FILE, Checker, TooManyProblems, load_assessment, load_vocabulary
 
 
@@ -28,6 +29,11 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
 
     Raises KnowledgeError (and nothing else) listing the problems (file, line, field) when anything is wrong.
     """
+    return load_checked(directory).knowledge
+
+
+def load_checked(directory: Path | str) -> Checked:
+    """As load_knowledge, with the warnings a valid knowledge base still carries (review.py)."""
     root = Path(directory)
     try:
         return _load(root)
@@ -37,7 +43,7 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
         raise KnowledgeError([Problem(str(root), None, "", f"could not be loaded: {type(error).__name__}: {error}")]) from error
 
 
-def _load(root: Path) -> KnowledgeBase:
+def _load(root: Path) -> Checked:
     problems: list[Problem] = []
     if not root.is_dir():
         raise KnowledgeError([Problem(str(root), None, "", "knowledge directory not found")])
@@ -72,9 +78,10 @@ def _load(root: Path) -> KnowledgeBase:
     if not assessments and not problems:
         problems.append(Problem(str(root), None, "", "no assessment files (*.yaml) found"))
     problems += islice(_problems_across_files(assessments), MAX_PROBLEMS)
+    warnings = warnings_of(assessments, phrasebook)
     if problems:
-        raise KnowledgeError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
-    return KnowledgeBase(tuple(a for a, _ in assessments), vocabulary, phrasebook)
+        raise KnowledgeError(sorted(problems, key=lambda p: (p.file, p.line or 0)), warnings)
+    return Checked(KnowledgeBase(tuple(a for a, _ in assessments), vocabulary, phrasebook), tuple(warnings))
 
 
 def _read(path: Path, display: str, problems: list[Problem]) -> Document | None:

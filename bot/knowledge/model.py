@@ -106,6 +106,9 @@ class Phrasebook:
     fillers: tuple[str, ...] = ()
     reason: tuple[str, ...] = ()
     number: tuple[str, ...] = ()
+    # Words with which an answer says the article gives no reason ("does not say why"): `validate` reads
+    # them to tell an entry that takes why-questions honestly from one that restates (see review.py).
+    no_reason: tuple[str, ...] = ()
     address: tuple[str, ...] = ()
     article: tuple[str, ...] = ()
     others: tuple[str, ...] = ()

@@ -15,6 +15,7 @@ SECTIONS = {
     "follow_ups": ("more", "next", "before", "pointers", "demonstratives", "parties", "elliptical", "accept_suggestion"),
     "asking": ("openers", "determiners", "second_person", "fillers", "reason", "number"),
     "listen": ("address", "article", "others", "tags"),
+    "answering": ("no_reason",),
 }
 
 

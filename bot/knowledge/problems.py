@@ -43,11 +43,13 @@ def more_line(omitted: int) -> str:
 
 class KnowledgeError(Exception):
     """The knowledge base is invalid: `problems` holds the first MAX_PROBLEMS problems found, in file and
-    line order, and `omitted` how many more there were."""
+    line order, and `omitted` how many more there were. `warnings` (review.py) are what the files would
+    still carry once the problems are fixed, for `validate` to list too; they are not in the message."""
 
-    def __init__(self, problems: Sequence[Problem]):
+    def __init__(self, problems: Sequence[Problem], warnings: Sequence[Problem] = ()):
         self.problems = list(problems[:MAX_PROBLEMS])
         self.omitted = max(len(problems) - MAX_PROBLEMS, 0)
+        self.warnings = tuple(warnings)
         lines = [str(p) for p in self.problems] + ([more_line(self.omitted)] if self.omitted else [])
         super().__init__("\n".join(lines))
 

@@ -20,6 +20,7 @@ from bot.knowledge.model import Assessment, Entry, Event, OutOfScope, Published,
 from bot.knowledge.problems import MAX_PROBLEMS, Problem, shorten
 
 VOCABULARY_FILE = "vocabulary.yaml"
+REVIEW_KEY = "review"  # marks an item not yet reviewed (python -m bot draft writes it; review.py warns)
 PRECISIONS = ("day", "week", "part-of-month", "month", "year")
 MIN_QUESTIONS = 5
 SLUG_MAX = 64
@@ -138,11 +139,11 @@ def load_assessment(doc: Document, root: Path, check: Checker) -> Assessment | N
     meta = check.mapping(
         top.get("assessment"), ("assessment",),
         ("id", "title", "author", "publisher", "published", "source"),
-        ("author_role", "series", "number"),
+        ("author_role", "series", "number", REVIEW_KEY),
     )
     p = ("assessment",)
     assessment_id = check.slug(meta.get("id"), p + ("id",))
-    published_raw = check.mapping(meta.get("published"), p + ("published",), ("date", "precision"), ("note",))
+    published_raw = check.mapping(meta.get("published"), p + ("published",), ("date", "precision"), ("note", REVIEW_KEY))
     published = Published(
         check.date(published_raw.get("date"), p + ("published", "date")) or dt.date.min,
         check.precision(published_raw.get("precision"), p + ("published", "precision")),
@@ -220,7 +221,7 @@ def items_of(value: Any, path: tuple, check: Checker, minimum: int) -> list:
 
 
 def _load_entry(item: Any, path: tuple, assessment_id: str, source: str, check: Checker) -> Entry:
-    raw = check.mapping(item, path, ("id", "questions", "answer", "sources", "tags"), ("gives_reasons",))
+    raw = check.mapping(item, path, ("id", "questions", "answer", "sources", "tags"), ("gives_reasons", REVIEW_KEY))
     gives_reasons = raw.get("gives_reasons", False)
     if not isinstance(gives_reasons, bool):
         check.add(path + ("gives_reasons",), f"'{_quoted(gives_reasons)}' is not true or false")
@@ -237,7 +238,7 @@ def _load_entry(item: Any, path: tuple, assessment_id: str, source: str, check: 
 
 
 def _load_out_of_scope(item: Any, path: tuple, assessment_id: str, check: Checker) -> OutOfScope:
-    raw = check.mapping(item, path, ("id", "questions", "reason"))
+    raw = check.mapping(item, path, ("id", "questions", "reason"), (REVIEW_KEY,))
     return OutOfScope(
         id=check.slug(raw.get("id"), path + ("id",)),
         assessment_id=assessment_id,
@@ -247,7 +248,7 @@ def _load_out_of_scope(item: Any, path: tuple, assessment_id: str, check: Checke
 
 
 def _load_event(item: Any, path: tuple, assessment_id: str, source: str, check: Checker) -> Event:
-    raw = check.mapping(item, path, ("id", "date", "precision", "when", "event", "actors", "sources"))
+    raw = check.mapping(item, path, ("id", "date", "precision", "when", "event", "actors", "sources"), (REVIEW_KEY,))
     when = check.text(raw.get("when"), path + ("when",))
     if when and source and fold_whitespace(when) not in source:
         check.add(path + ("when",), f"'{_quoted(when)}' is not the article's own words (not found in the source text)")
