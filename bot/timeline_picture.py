@@ -38,9 +38,9 @@ BANDS = ((232, 236, 242), (243, 245, 248))
 CONNECTOR = (140, 146, 155)
 
 PAD = 24             # around the card's content
-TEXT = 26            # body text
-SMALL = 23           # legend, axis labels, note
-HEADING = 29
+TEXT = 27            # body text
+SMALL = 25           # legend, axis labels, note
+HEADING = 30
 DOT = 22             # a dot's diameter
 APART = 18           # how far apart two dots of one row must be (they may overlap a little, each outlined)
 ROW_STEP = 16        # between the sub-rows of an actor's row, for events too close to sit side by side
