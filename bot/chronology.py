@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.knowledge import Event, KnowledgeBase, Phase
 
@@ -55,13 +57,13 @@ class Overview:
     start: dt.date | None
     end: dt.date | None
 
-    @property
+    @cached_property
     def within(self) -> tuple[Event, ...]:
         return tuple(e for e in self.events if self.start is not None and self.start <= e.date <= self.end)
 
-    @property
+    @cached_property
     def outside(self) -> tuple[Event, ...]:
-        return tuple(e for e in self.events if e not in self.within)
+        return tuple(e for e in self.events if self.start is None or not self.start <= e.date <= self.end)
 
     @property
     def label(self) -> str:
@@ -74,7 +76,7 @@ class Overview:
         first, last = self.events[0], self.events[-1]
         return f"{date_label(first.date, first.precision)} – {date_label(last.date, last.precision)}"
 
-    @property
+    @cached_property
     def actors(self) -> tuple[str, ...]:
         """The actors of the events within the span, alphabetically."""
         return tuple(sorted({actor for event in self.within for actor in event.actors}))
@@ -93,18 +95,25 @@ def overview(knowledge: KnowledgeBase, assessment_id: str | None = None) -> Over
     return Overview(phases, events, start, end)
 
 
-def actor_order(view: Overview) -> tuple[str, ...]:
+def actor_order(view: Overview, limit: int | None = None) -> tuple[str, ...]:
     """The actors in the order that keeps the actors of each event together: the picture's rows top to
     bottom (its lines joining one event's actors are then shortest) and the order of the actor buttons.
-    Alphabetical among equals, and alone past six actors, where trying every order would cost too much."""
+    Alphabetical among equals, and alone past six actors, where trying every order would cost too much.
+    With `limit`, only that many actors: those in the most events."""
     actors = view.actors
+    if limit is not None and len(actors) > limit:
+        involved = Counter(actor for event in view.within for actor in event.actors)
+        kept = set(sorted(actors, key=lambda a: (-involved[a], a))[:limit])
+        actors = tuple(a for a in actors if a in kept)
     if len(actors) > 6:
         return actors
-    shared = [event.actors for event in view.within if len(event.actors) > 1]
+    row_of = set(actors)
+    groups = Counter(frozenset(a for a in event.actors if a in row_of) for event in view.within)
+    shared = [(group, count) for group, count in groups.items() if len(group) > 1]
 
     def length(order: tuple[str, ...]) -> int:
         row = {actor: i for i, actor in enumerate(order)}
-        return sum(max(row[a] for a in group) - min(row[a] for a in group) for group in shared)
+        return sum(count * (max(row[a] for a in group) - min(row[a] for a in group)) for group, count in shared)
 
     return min(itertools.permutations(actors), key=length)
 
@@ -138,10 +147,15 @@ def span_label(start: dt.date, end: dt.date, with_year: bool = True) -> str:
 
 
 def busiest_week(events: tuple[Event, ...]) -> tuple[dt.date, int] | None:
-    """The first day of the seven that hold the most events, and how many; None without events."""
+    """The first day of the seven that hold the most events, and how many (the earliest such week);
+    None without events."""
     if not events:
         return None
     dates = sorted(e.date for e in events)
-    counts = [(sum(1 for d in dates if first <= d < first + dt.timedelta(days=7)), -i, first) for i, first in enumerate(dates)]
-    count, _, first = max(counts)
-    return first, count
+    best, best_first, end = 0, dates[0], 0
+    for start, first in enumerate(dates):  # a sliding window over the sorted dates
+        while end < len(dates) and dates[end] < first + dt.timedelta(days=7):
+            end += 1
+        if end - start > best:
+            best, best_first = end - start, first
+    return best_first, best

@@ -184,8 +184,8 @@ def render_timeline_summary(knowledge: KnowledgeBase, assessment_id: str | None 
     if view.start is None or view.end is None:
         return Card(title="Timeline", description="The timeline has no events yet.", kind="timeline")
     within, outside = view.within, view.outside
-    counted = f"{len(within)} event{'s' * (len(within) != 1)}"
-    lines = [f"{counted} in {len(view.phases)} phase{'s' * (len(view.phases) != 1)}." if view.phases
+    counted = f"{len(within):,} event{'s' * (len(within) != 1)}"
+    lines = [f"{counted} in {len(view.phases):,} phase{'s' * (len(view.phases) != 1)}." if view.phases
              else f"{counted}; the assessment does not group them into phases yet."]
     if outside:
         earlier = [e for e in outside if e.date < view.start]

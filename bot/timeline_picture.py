@@ -47,6 +47,11 @@ ROW_STEP = 16        # between the sub-rows of an actor's row, for events too cl
 BADGE = 28           # a phase number's circle
 LANE_PAD = 7         # above and below the dots of a row
 LINE = TEXT + 10     # a line of the key
+# However large the timeline, the picture stays within bounds (a few hundred KB, well under a second):
+MAX_ACTORS = 8       # rows of actors (those in the most events); the others are named in the note
+MAX_SUB_ROWS = 5     # sub-rows of one actor's row; past them, dots overlap in the last
+MAX_KEY = 12         # phases numbered and named in the key; the others are counted
+MAX_BADGE_ROWS = 3   # rows of phase numbers above the bands; a number with no room is left out
 
 
 @dataclass(frozen=True)
@@ -91,12 +96,13 @@ class _Drawing:
         self.start, self.end = view.start, view.end
         self.text, self.small = _font(REGULAR, TEXT), _font(REGULAR, SMALL)
         self.bold, self.heading = _font(BOLD, TEXT), _font(BOLD, HEADING)
-        self.actors = actor_order(view)
+        self.actors = actor_order(view, limit=MAX_ACTORS)
         label_width = max(self._width(a, self.text) for a in self.actors)
         self.plot_left = PAD + DOT + 12 + label_width + 20
         self.plot_right = WIDTH - PAD - DOT // 2
         self.days = (self.end - self.start).days + 1
         self.rows = {actor: self._rows(actor) for actor in self.actors}
+        self.sub_rows = {actor: max(rows.values(), default=0) for actor, rows in self.rows.items()}  # beyond the first
 
     # -- geometry ------------------------------------------------------------------------------------
     def x(self, day: dt.date) -> float:
@@ -108,17 +114,21 @@ class _Drawing:
         return self.plot_left + (day - self.start).days * (self.plot_right - self.plot_left) / self.days
 
     def _rows(self, actor: str) -> dict[str, int]:
-        """Each of `actor`'s events to a sub-row of its lane: the lowest where its dot touches no other."""
-        placed: list[list[float]] = []
+        """Each of `actor`'s events to a sub-row of its row: the first where its dot stands clear of the
+        last dot placed there (events come in date order, so that one is the nearest)."""
+        last: list[float] = []
         rows: dict[str, int] = {}
         for event in self.view.within:
             if actor not in event.actors:
                 continue
             x = self.x(event.date)
-            row = next((r for r, xs in enumerate(placed) if all(abs(x - other) >= APART for other in xs)), len(placed))
-            if row == len(placed):
-                placed.append([])
-            placed[row].append(x)
+            row = next((r for r, other in enumerate(last) if x - other >= APART), len(last))
+            if row == len(last):
+                if row == MAX_SUB_ROWS:
+                    row = MAX_SUB_ROWS - 1
+                else:
+                    last.append(x)
+            last[row] = x
             rows[event.id] = row
         return rows
 
@@ -132,10 +142,11 @@ class _Drawing:
         legend_h = SMALL + 14
         badges = self._badge_rows()
         badge_h = (max(badges.values(), default=0) + 1) * (BADGE + 4) + 6 if self.view.phases else 0
-        lane_heights = {a: max(self.rows[a].values(), default=0) * ROW_STEP + DOT + 2 * LANE_PAD for a in self.actors}
+        lane_heights = {a: self.sub_rows[a] * ROW_STEP + DOT + 2 * LANE_PAD for a in self.actors}
         lanes_h = sum(lane_heights.values())
         axis_h = 14 + SMALL + 10
-        key_h = len(self.view.phases) * LINE + (6 if self.view.phases else 0)
+        key_lines = min(len(self.view.phases), MAX_KEY) + (len(self.view.phases) > MAX_KEY)
+        key_h = key_lines * LINE + (6 if self.view.phases else 0)
         note = self._note()
         note_h = SMALL + 10 if note else 0
         height = PAD + heading_h + legend_h + badge_h + lanes_h + axis_h + key_h + note_h + PAD - 8
@@ -165,7 +176,7 @@ class _Drawing:
     def _heading(self) -> str:
         phases = len(self.view.phases)
         events = len(self.view.within)
-        counted = f"{events} event{'s' * (events != 1)}" + (f" in {phases} phase{'s' * (phases != 1)}" if phases else "")
+        counted = f"{events:,} event{'s' * (events != 1)}" + (f" in {phases:,} phase{'s' * (phases != 1)}" if phases else "")
         return f"{self.view.label} · {counted}"
 
     def _legend(self, draw: ImageDraw.ImageDraw, y: int) -> None:
@@ -190,15 +201,18 @@ class _Drawing:
         draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
 
     def _badge_rows(self) -> dict[int, int]:
-        """Each phase's number to a row above the bands, so that the numbers of narrow phases never overlap."""
-        placed: list[list[float]] = []
+        """The numbered phases (the first MAX_KEY) to rows above the bands, so that the numbers of narrow
+        phases never overlap; a number with no room in MAX_BADGE_ROWS rows is left out."""
+        last: list[float] = []
         rows: dict[int, int] = {}
-        for number, phase in enumerate(self.view.phases, start=1):
+        for number, phase in enumerate(self.view.phases[:MAX_KEY], start=1):
             x = (self.edge(phase.start) + self.edge(phase.end + dt.timedelta(days=1))) / 2
-            row = next((r for r, xs in enumerate(placed) if all(abs(x - other) >= BADGE + 1 for other in xs)), len(placed))
-            if row == len(placed):
-                placed.append([])
-            placed[row].append(x)
+            row = next((r for r, other in enumerate(last) if x - other >= BADGE + 1), len(last))
+            if row == MAX_BADGE_ROWS:
+                continue
+            if row == len(last):
+                last.append(x)
+            last[row] = x
             rows[number] = row
         return rows
 
@@ -214,10 +228,10 @@ class _Drawing:
         band_top = top + (max(badges.values(), default=0) + 1) * (BADGE + 4)
         for number, phase in enumerate(self.view.phases, start=1):
             left, right = self.edge(phase.start), self.edge(phase.end + dt.timedelta(days=1))
-            row = badges[number]
             draw.rectangle((left, band_top, right - 1, bottom), fill=BANDS[number % 2])
             draw.line((right - 1, band_top, right - 1, bottom), fill=CARD, width=2)  # narrow neighbours stay apart
-            self._badge(draw, ((left + right) / 2, top + row * (BADGE + 4) + BADGE / 2), number)
+            if number in badges:
+                self._badge(draw, ((left + right) / 2, top + badges[number] * (BADGE + 4) + BADGE / 2), number)
 
     def _lanes(self, draw: ImageDraw.ImageDraw, top: int, heights: dict[str, int]) -> dict[str, int]:
         """The actors' rows: a name and a dot of its colour on the left, a rule between rows."""
@@ -234,27 +248,28 @@ class _Drawing:
         return lane_y
 
     def _dot_y(self, actor: str, event: Event, lane_y: dict[str, int], heights: dict[str, int]) -> float:
-        block = max(self.rows[actor].values()) * ROW_STEP + DOT
+        block = self.sub_rows[actor] * ROW_STEP + DOT
         first = lane_y[actor] + (heights[actor] - block) / 2 + DOT / 2
         return first + self.rows[actor][event.id] * ROW_STEP
 
     def _events(self, draw: ImageDraw.ImageDraw, lane_y: dict[str, int], heights: dict[str, int]) -> None:
         # Joining lines first, so that the dots sit on top of them.
-        for event in self.view.within:
-            if len(event.actors) > 1:
-                ys = [self._dot_y(a, event, lane_y, heights) for a in event.actors]
+        drawn = [(event, [a for a in event.actors if a in self.rows]) for event in self.view.within]
+        for event, actors in drawn:
+            if len(actors) > 1:
+                ys = [self._dot_y(a, event, lane_y, heights) for a in actors]
                 x = self.x(event.date)
                 draw.line((x, min(ys), x, max(ys)), fill=CONNECTOR, width=3)
-        for event in self.view.within:
+        for event, actors in drawn:
             x = self.x(event.date)
-            for actor in event.actors:
+            for actor in actors:
                 self._dot(draw, (x, self._dot_y(actor, event, lane_y, heights)), self.colours[actor].rgb)
 
     def _axis(self, draw: ImageDraw.ImageDraw, y: int) -> int:
         """The date axis under the rows: a tick at the span's ends and each month's first day, labelled
         where the label has room."""
         draw.line((self.plot_left, y, self.plot_right, y), fill=MUTED, width=2)
-        ticks = [self.start, self.end] + _month_starts(self.start, self.end)
+        ticks = [self.start, self.end] + _ticks(self.start, self.end)
         taken: list[tuple[float, float]] = []
         ticked: list[float] = []
         for day in ticks:
@@ -263,7 +278,8 @@ class _Drawing:
                 continue  # a month's first day next to the span's end: one tick says it
             ticked.append(x)
             draw.line((x, y, x, y + 8), fill=MUTED, width=2)
-            label = day_label(day)
+            years = (self.end - self.start).days > 2 * 366
+            label = (day_label(day, with_year=True) if day in (self.start, self.end) else str(day.year)) if years else day_label(day)
             width = self._width(label, self.small)
             left = min(max(x - width / 2, PAD), WIDTH - PAD - width)
             if all(left + width + 12 <= a or left >= b + 12 for a, b in taken):
@@ -272,41 +288,54 @@ class _Drawing:
         return y + 14 + SMALL + 10
 
     def _key(self, draw: ImageDraw.ImageDraw, y: int) -> int:
-        """Each phase's number, dates and title."""
-        dates_width = max((self._width(span_label(p.start, p.end, with_year=False), self.bold) for p in self.view.phases), default=0)
-        for number, phase in enumerate(self.view.phases, start=1):
+        """Each numbered phase's number, dates and title; how many more phases there are."""
+        shown = self.view.phases[:MAX_KEY]
+        dates_width = max((self._width(span_label(p.start, p.end, with_year=False), self.bold) for p in shown), default=0)
+        badge_width = max(BADGE, self._width(str(len(shown)), _font(BOLD, SMALL)) + 12)
+        for number, phase in enumerate(shown, start=1):
             middle = y + LINE // 2
-            self._badge(draw, (PAD + BADGE / 2, middle), number)
-            x = PAD + BADGE + 14
+            self._badge(draw, (PAD + badge_width / 2, middle), number)
+            x = PAD + badge_width + 14
             draw.text((x, middle), span_label(phase.start, phase.end, with_year=False), font=self.bold, fill=INK, anchor="lm")
             x += dates_width + 18
             draw.text((x, middle), _fit(phase.title, self.text, WIDTH - PAD - x), font=self.text, fill=INK, anchor="lm")
             y += LINE
+        if more := len(self.view.phases) - len(shown):
+            draw.text((PAD, y + LINE // 2), f"… and {more} more phase{'s' * (more != 1)}", font=self.text,
+                      fill=MUTED, anchor="lm")
+            y += LINE
         return y
 
     def _note(self) -> str:
-        outside = self.view.outside
-        if not outside:
-            return ""
-        before = [e for e in outside if e.date < self.start]
-        after = len(outside) - len(before)
+        """What the picture leaves out: events outside the phases, actors past MAX_ACTORS."""
         parts = []
+        outside = self.view.outside
+        before = [e for e in outside if e.date < self.start]
         if before:
             years = sorted({e.date.year for e in before})
-            parts.append(f"{len(before)} earlier event{'s' * (len(before) != 1)} ({', '.join(map(str, years))})")
-        if after:
+            shown_years = ", ".join(map(str, years[:3])) + (", …" if len(years) > 3 else "")
+            parts.append(f"{len(before)} earlier event{'s' * (len(before) != 1)} ({shown_years})")
+        if after := len(outside) - len(before):
             parts.append(f"{after} later event{'s' * (after != 1)}")
-        return f"Not drawn: {' and '.join(parts)}, outside the phases."
+        note = f"Not drawn: {' and '.join(parts)}, outside the phases." if parts else ""
+        if hidden := len(self.view.actors) - len(self.actors):
+            note += f"{' ' if note else ''}{hidden} more actor{'s' * (hidden != 1)} not drawn."
+        return _fit(note, self.small, WIDTH - 2 * PAD) if note else ""
 
 
-def _month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
-    first = dt.date(start.year, start.month, 1)
+def _ticks(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The first days of the months within the span, or of the years (every few) for a span of years."""
+    if (end - start).days <= 2 * 366:
+        first, step = dt.date(start.year, start.month, 1), 1
+    else:
+        first, step = dt.date(start.year, 1, 1), 12 * max(1, (end.year - start.year) // 8)
     days = []
     while first <= end:
         if first > start:
             days.append(first)
-        first = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return days[-24:]  # at most two years of month ticks; their labels thin themselves out
+        months = first.month - 1 + step
+        first = dt.date(first.year + months // 12, months % 12 + 1, 1)
+    return days
 
 
 def _fit(text: str, font: ImageFont.FreeTypeFont, width: float) -> str:

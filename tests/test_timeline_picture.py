@@ -107,3 +107,35 @@ def test_the_summary_fits_discords_embed_limits_however_long_the_phases(knowledg
     assert len(embed["fields"]) == count and embed["image"]["url"] == "attachment://timeline.png"
     picture = timeline_picture(crowded)
     assert picture is not None and len(picture.png) <= PNG_BUDGET and decoded(picture.png).width == WIDTH
+
+
+def crowded_timeline(knowledge: KnowledgeBase, events: int, actors: int, phases: int) -> KnowledgeBase:
+    """The shipped knowledge with `events` made-up events over ten years among `actors` actors, many on the
+    same days, and `phases` back-to-back phases: far beyond what an assessment holds."""
+    first = dt.date(2015, 1, 1)
+    template = knowledge.timeline[1]
+    made_up = tuple(
+        dataclasses.replace(template, id=f"made-up-{n}", date=first + dt.timedelta(days=(n * 37) % 3650 // 50 * 50),
+                            actors=tuple(f"Actor {(n + k) % actors}" for k in range(1 + n % 3)))
+        for n in range(events)
+    )
+    length = 3650 // phases
+    made_phases = tuple(
+        Phase(id=f"phase-{n}", assessment_id=template.assessment_id, title=f"Phase number {n}",
+              start=first + dt.timedelta(days=n * length), end=first + dt.timedelta(days=(n + 1) * length - 1),
+              summary="A phase.", events=())
+        for n in range(phases)
+    )
+    assessments = tuple(dataclasses.replace(a, timeline=made_up, phases=made_phases) for a in knowledge.assessments)
+    return dataclasses.replace(knowledge, assessments=assessments)
+
+
+def test_a_huge_timeline_still_gives_a_bounded_picture_and_summary(knowledge: KnowledgeBase) -> None:
+    huge = crowded_timeline(knowledge, events=3000, actors=30, phases=40)
+    picture = timeline_picture(huge)
+    assert picture is not None and len(picture.png) <= PNG_BUDGET
+    image = decoded(picture.png)
+    assert image.width == WIDTH and image.height <= 1600  # eight actors' rows and twelve phases' names at most
+    assert picture.description.startswith("Timeline picture, Jan 1, 2015 – ") and len(picture.description) <= DESCRIPTION_LIMIT
+    embed = card_to_embed(render_timeline_summary(huge, image=picture.filename)).to_dict()
+    assert component_errors("RichEmbed", embed) == [] and len(embed["fields"]) == 25  # Discord's most

@@ -42,14 +42,23 @@ def load_phases(value: Any, timeline: tuple[Event, ...], assessment_id: str, sou
         ids.setdefault(phase.id, index)
         _check_events(phase, index, dated, events, grouped, check)
         if dated:
-            for other_index, other in dated_phases:
-                if other.start <= phase.end and phase.start <= other.end:
-                    check.add(("phases", index, "from"), f"{_span(phase)} overlaps phases[{other_index}] "
-                                                         f"({_span(other)}); phases of one assessment do not overlap")
-                    break
             dated_phases.append((index, phase))
         phases.append(phase)
+    _check_overlaps(dated_phases, check)
     return tuple(phases)
+
+
+def _check_overlaps(dated: list[tuple[int, Phase]], check: Checker) -> None:
+    """Each phase that begins before an earlier-starting one has ended, reported once (sorted by start,
+    so a file of thousands of phases is checked in a moment)."""
+    latest: tuple[int, Phase] | None = None  # of the phases so far, the one that ends last
+    for index, phase in sorted(dated, key=lambda item: (item[1].start, item[0])):
+        if latest is not None and phase.start <= latest[1].end:
+            other_index, other = latest
+            check.add(("phases", index, "from"), f"{_span(phase)} overlaps phases[{other_index}] "
+                                                 f"({_span(other)}); phases of one assessment do not overlap")
+        if latest is None or phase.end > latest[1].end:
+            latest = (index, phase)
 
 
 def _load_phase(item: Any, path: tuple, assessment_id: str, source: str, check: Checker) -> tuple[Phase, bool]:
