@@ -140,7 +140,7 @@ def test_timeline_summary_prints_the_span_and_each_phase() -> None:
     assert lines[0] == "Timeline: Feb 28 – May 16, 2025"
     assert "22 events in 5 phases." in lines
     assert "1. Feb 28 – Mar 24 · After the Oval Office: cease-fire proposals:" in lines
-    assert "5. May 13 – May 16 · Putin stays away; the first direct talks:" in lines
+    assert "5. May 13 – May 16 · Putin stays away; first direct talks in three years:" in lines
     assert sum(line[:2] in {f"{n}." for n in range(1, 10)} for line in lines) == 5
 
 

@@ -31,7 +31,7 @@ PHASE_FIELDS = [
     "2. Mar 25 – Apr 29 · Naval cease-fire refused; US offers to Moscow",
     "3. Apr 30 – May 9 · Minerals deal and weapons shipments",
     "4. May 10 – May 12 · European deadline and Putin's Istanbul proposal",
-    "5. May 13 – May 16 · Putin stays away; the first direct talks",
+    "5. May 13 – May 16 · Putin stays away; first direct talks in three years",
 ]
 
 
@@ -152,3 +152,16 @@ async def test_timeline_without_phases_or_a_picture_still_answers(
     assert embed["description"].startswith("23 events; the assessment does not group them into phases yet.")
     assert "fields" not in embed or not embed["fields"]
     assert callback.uploads and embed["image"]["url"] == "attachment://timeline.png"
+
+
+@bounded
+async def test_timeline_with_no_events_says_so_without_a_picture_or_buttons(
+    stub: DiscordStub, settings: Settings, knowledge: KnowledgeBase,
+) -> None:
+    empty = dataclasses.replace(knowledge, assessments=tuple(
+        dataclasses.replace(a, timeline=(), phases=()) for a in knowledge.assessments))
+    async with serving(stub, settings, empty):
+        callback = await interact(stub, payloads.slash_command(WORLD, "timeline"))
+    data = callback.body["data"]
+    assert the_embed(data)["description"] == "The timeline has no events yet."
+    assert not callback.uploads and not data.get("attachments") and not data.get("components")

@@ -235,8 +235,11 @@ class TimelineOpenButton(discord.ui.DynamicItem[discord.ui.Button], template=re.
 ACTOR_BUTTONS = 24
 
 
-def timeline_summary_view(knowledge: KnowledgeBase, assessment_id: str | None = None) -> discord.ui.View:
-    """ "All events", then one button per actor, in the order of the picture's rows and in its colours."""
+def timeline_summary_view(knowledge: KnowledgeBase, assessment_id: str | None = None) -> discord.ui.View | None:
+    """ "All events", then one button per actor, in the order of the picture's rows and in its colours;
+    None when there are no events to list."""
+    if not overview(knowledge, assessment_id).events:
+        return None
     view = discord.ui.View(timeout=None)
     view.add_item(TimelineOpenButton("", "All events"))
     colours = swatches(knowledge)

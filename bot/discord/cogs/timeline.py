@@ -73,7 +73,9 @@ async def summary_message(knowledge: KnowledgeBase) -> dict[str, Any]:
     except Exception:
         log.exception("Could not draw the timeline picture; sending the summary without it")
     card = render_timeline_summary(knowledge, image=picture.filename if picture else "")
-    message: dict[str, Any] = {"embed": card_to_embed(card), "view": timeline_summary_view(knowledge)}
+    message: dict[str, Any] = {"embed": card_to_embed(card)}
+    if view := timeline_summary_view(knowledge):
+        message["view"] = view
     if picture:
         message["file"] = discord.File(io.BytesIO(picture.png), filename=picture.filename, description=picture.description)
     return message
