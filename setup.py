@@ -10,6 +10,7 @@ setup(
     package_dir={"bot.bundled_knowledge": "knowledge"},
     package_data={
         "bot.bundled_knowledge": ["*.yaml", "*.yml", "sources/*"],
-        "bot": ["models/*.json", "models/*.md", "models/*.txt"],  # the sentence model's tokenizer and its licence
+        # The sentence model's tokenizer and its licence; the timeline picture's fonts and theirs.
+        "bot": ["models/*.json", "models/*.md", "models/*.txt", "fonts/*.ttf", "fonts/*.md", "fonts/*.txt"],
     },
 )

@@ -23,7 +23,7 @@ from bot.knowledge import (
     warning_line,
 )
 from bot.matching import Engine
-from bot.render import date_label, render_reply
+from bot.render import date_label, render_reply, render_timeline_summary
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,9 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("chat", help="talk to the bot in the console, without Discord")
 
-    timeline = commands.add_parser("timeline", help="the events the assessments cover, in date order")
+    timeline = commands.add_parser("timeline", help="the events the assessments cover, in date order; or their summary and picture")
     timeline.add_argument("--json", action="store_true", help="write the events as a JSON array")
     timeline.add_argument("--actor", help="only events involving this actor (e.g. Russia, Ukraine, 'United States', Europe)")
+    timeline.add_argument("--summary", action="store_true", help="the timeline at a glance: its span and phases, as /timeline shows them")
+    timeline.add_argument("--png", metavar="FILE", type=Path, help="write the timeline picture that /timeline shows to FILE (PNG)")
 
     validate = commands.add_parser(
         "validate", help="check the knowledge base; exit 0 when valid (warnings listed), 1 listing every problem",
@@ -113,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "chat":
         return chat(Conversation(Engine(knowledge, cache_dir=settings.cache_dir)))
     if args.command == "timeline":
+        if (args.summary or args.png) and (args.actor or args.json):
+            parser.error("--summary and --png show the whole timeline: use them without --actor and --json")
+        if args.summary or args.png:
+            return timeline_summary(knowledge, summary=args.summary, png=args.png)
         return timeline(knowledge, args.actor, as_json=args.json)
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
@@ -208,6 +214,27 @@ def timeline(knowledge: KnowledgeBase, actor: str | None, as_json: bool) -> int:
         return 0
     for event in events:
         print(f"{date_label(event.date, event.precision)} · “{event.when}”\n    {event.event} [{', '.join(event.actors)}]")
+    return 0
+
+
+def timeline_summary(knowledge: KnowledgeBase, summary: bool, png: Path | None) -> int:
+    """Prints the summary, writes the picture to `png`, or both."""
+    if summary:
+        print(render_timeline_summary(knowledge).as_text())
+    if png is None:
+        return 0
+    from bot.timeline_picture import timeline_picture  # Pillow is only loaded to draw
+
+    picture = timeline_picture(knowledge)
+    if picture is None:
+        print("The timeline has no events to draw.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    try:
+        png.write_bytes(picture.png)
+    except OSError as error:
+        print(f"Cannot write the picture to {png}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"Wrote the timeline picture to {png} ({picture.width}×{picture.height} pixels, {len(picture.png) / 1024:.0f} KB).")
     return 0
 
 

@@ -5,9 +5,9 @@ One function per kind of reply renders it for every channel: slash commands, men
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
+from bot.chronology import date_label, overview, span_label
 from bot.conversation import Reply
 from bot.knowledge import Assessment, Entry, Event, KnowledgeBase
 from bot.matching import Result, Suggestion
@@ -44,6 +44,7 @@ class Card:
     fields: tuple[tuple[str, str], ...] = ()
     footer: str = ""
     kind: str = "answer"
+    image: str = ""  # the file name of a picture sent with the card, shown inside it
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "title", clip(self.title, TITLE_LIMIT))
@@ -147,20 +148,6 @@ def render_entry(entry_id: str, knowledge: KnowledgeBase) -> Card | None:
     return _entry_card(entry, entry.questions[0], knowledge) if entry else None
 
 
-def date_label(date: dt.date, precision: str) -> str:
-    """A date as precisely as the article states it: "Feb 28, 2025", "mid Mar 2025", "2022"."""
-    if precision == "year":
-        return str(date.year)
-    if precision == "month":
-        return date.strftime("%b %Y")
-    if precision == "part-of-month":
-        part = "early" if date.day <= 10 else "mid" if date.day <= 20 else "late"
-        return f"{part} {date.strftime('%b %Y')}"
-    if precision == "week":  # a representative day, not the week's start: say "around"
-        return f"around {date.strftime('%b')} {date.day}, {date.year}"
-    return f"{date.strftime('%b')} {date.day}, {date.year}"
-
-
 def event_line(event: Event) -> str:
     return f"**{date_label(event.date, event.precision)}** (“{event.when}”): {event.event}"
 
@@ -188,6 +175,44 @@ def render_timeline(knowledge: KnowledgeBase, actor: str | None = None) -> list[
         )
         for number, lines in enumerate(pages, start=1)
     ]
+
+
+def render_timeline_summary(knowledge: KnowledgeBase, assessment_id: str | None = None, image: str = "") -> Card:
+    """The timeline at a glance: its span, then each phase with its dates and a line or two. `image` names
+    the picture that goes with it (bot/timeline_picture.py), whose numbered bands match the fields."""
+    view = overview(knowledge, assessment_id)
+    if view.start is None or view.end is None:
+        return Card(title="Timeline", description="The timeline has no events yet.", kind="timeline")
+    within, outside = view.within, view.outside
+    counted = f"{len(within):,} event{'s' * (len(within) != 1)}"
+    lines = [f"{counted} in {len(view.phases):,} phase{'s' * (len(view.phases) != 1)}." if view.phases
+             else f"{counted}; the assessment does not group them into phases yet."]
+    if outside:
+        earlier = [e for e in outside if e.date < view.start]
+        if len(earlier) == 1:  # background the article recalls, such as an event years before
+            first = earlier[0]
+            lines.append(f"Before them: {date_label(first.date, first.precision)}, {_first_clause(first.event)}")
+        elif earlier:
+            lines.append(f"Before them: {len(earlier)} earlier events.")
+        if later := len(outside) - len(earlier):
+            lines.append(f"After them: {later} later event{'s' * (later != 1)}.")
+    fields = tuple((f"{n}. {span_label(p.start, p.end, with_year=False)} · {p.title}", p.summary)
+                   for n, p in enumerate(view.phases, start=1))
+    sources = ", ".join(sorted({knowledge.assessment(e.assessment_id).author for e in view.events}))
+    return Card(
+        title=f"Timeline: {view.label}",
+        description="\n".join(lines),
+        fields=fields,
+        footer=f"Phases and dates worked out from the article ({sources})",
+        kind="timeline",
+        image=image,
+    )
+
+
+def _first_clause(text: str) -> str:
+    """An event's text up to its first semicolon, as a clause after a colon ("Russian atrocities ... were revealed.")."""
+    clause = clip(text.split(";", 1)[0].rstrip("."), 200)
+    return clause + ("" if clause.endswith("…") else ".")
 
 
 def render_event(event: Event, knowledge: KnowledgeBase) -> Card:
@@ -241,7 +266,8 @@ HELP_TEXT = (
     "Ask me about the assessment in plain words, typos welcome.\n"
     "• `/ask question:` with autocomplete\n"
     "• mention me with a question, or send me a DM\n"
-    "• `/timeline` for the events in order, `actor:` to filter, `event:` for one in full\n"
+    "• `/timeline` for the timeline at a glance (its phases, with a picture), `actor:` for one actor's events, "
+    "`event:` for one in full\n"
     "• `/about` for the assessments I know, `/topics` for what to ask\n"
     "Every answer quotes the article; when the article doesn't say, I say so."
 )

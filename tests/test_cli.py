@@ -131,3 +131,35 @@ def test_run_with_discord_unreachable_explains_instead_of_a_traceback(tmp_path: 
     assert proc.returncode == 1
     assert "Cannot reach Discord" in proc.stderr
     assert "Traceback" not in proc.stderr and env["DISCORD_TOKEN"] not in proc.stderr
+
+
+def test_timeline_summary_prints_the_span_and_each_phase() -> None:
+    proc = run_cli("timeline", "--summary")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "Timeline: Feb 28 – May 16, 2025"
+    assert "22 events in 5 phases." in lines
+    assert "1. Feb 28 – Mar 24 · After the Oval Office: cease-fire proposals:" in lines
+    assert "5. May 13 – May 16 · Putin stays away; first direct talks in three years:" in lines
+    assert sum(line[:2] in {f"{n}." for n in range(1, 10)} for line in lines) == 5
+
+
+def test_timeline_png_writes_the_picture(tmp_path: Path) -> None:
+    from PIL import Image
+
+    target = tmp_path / "timeline.png"
+    proc = run_cli("timeline", "--png", str(target))
+    assert proc.returncode == 0, proc.stderr
+    with Image.open(target) as picture:
+        assert picture.format == "PNG" and picture.width == 1000
+    assert proc.stdout.startswith(f"Wrote the timeline picture to {target} (1000×")
+
+
+def test_timeline_png_says_clearly_when_the_file_cannot_be_written(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-folder" / "timeline.png"
+    proc = run_cli("timeline", "--png", str(missing))
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"Cannot write the picture to {missing}: No such file or directory"
+    assert "Traceback" not in proc.stderr and not missing.parent.exists()
+    mixed = run_cli("timeline", "--summary", "--actor", "russia")
+    assert mixed.returncode == 2 and "use them without --actor and --json" in mixed.stderr

@@ -290,8 +290,13 @@ async def test_timeline_pages_forward_and_back_in_place(
     stub: DiscordStub, settings: Settings, knowledge: KnowledgeBase,
 ) -> None:
     async with serving(stub, settings, many_events(knowledge)):  # every event three times: several pages
-        command = payloads.slash_command(WORLD, "timeline")
-        first = await interact(stub, command)
+        command = payloads.slash_command(WORLD, "timeline")  # the summary, whose first button lists every event
+        summary = await interact(stub, command)
+        all_events = buttons(summary.body["data"])[0]
+        assert all_events["label"] == "All events"
+        summary_message = stub.rest.messages[stub.interaction(command["id"]).original_id]
+        opening = payloads.button_press(WORLD, all_events["custom_id"], message_data=summary_message)
+        first = await interact(stub, opening)
         assert first.body["type"] == CHANNEL_MESSAGE
         page = the_embed(first.body["data"])
         assert page["title"] == "Timeline"
@@ -302,7 +307,7 @@ async def test_timeline_pages_forward_and_back_in_place(
         pages = int(header[1])
         previous, following = buttons(first.body["data"])
         assert previous["disabled"] and not following.get("disabled")
-        message = stub.rest.messages[stub.interaction(command["id"]).original_id]
+        message = stub.rest.messages[stub.interaction(opening["id"]).original_id]
 
         descriptions = [page["description"]]
         for number in range(2, pages + 1):
@@ -520,7 +525,7 @@ def test_cooldown_notice_never_asks_to_wait_zero_seconds() -> None:
 @pytest.mark.parametrize(("command", "title", "shown"), [
     ("about", "What I know", ARTICLE_TITLE),  # the assessment's title, a field's name
     ("topics", "What you can ask about", f"• {AUTHOR_FIRST_QUESTION}"),  # each entry's first question
-    ("help", "How to use me", "`/timeline` for the events in order"),
+    ("help", "How to use me", "`/timeline` for the timeline at a glance"),
 ])
 async def test_info_commands_answer_privately_with_an_embed(
     stub: DiscordStub, bot: AssessmentBot, command: str, title: str, shown: str,

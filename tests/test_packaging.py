@@ -48,6 +48,10 @@ def test_a_regular_install_answers_from_another_directory_and_keeps_its_data_out
     validated = run(sys.executable, "-m", "bot", "validate", cwd=elsewhere, env=env)
     assert validated.stdout.startswith("OK: ") and str(site / "bot" / "bundled_knowledge") in validated.stdout
 
+    drawn = run(sys.executable, "-m", "bot", "timeline", "--png", tmp_path / "timeline.png", cwd=elsewhere, env=env)
+    assert drawn.stdout.startswith("Wrote the timeline picture")  # its fonts are in the wheel
+    assert (site / "bot" / "fonts" / "LICENSE.txt").is_file()
+
     reported = run(sys.executable, "-m", "bot", "report", cwd=elsewhere, env=env)
     database = home / ".local" / "share" / "assessment-bot" / "assessment-bot.sqlite3"
     assert reported.stdout.startswith(f"No records yet: {database} does not exist")

@@ -20,4 +20,6 @@ def card_to_embed(card: Card) -> discord.Embed:
         embed.add_field(name=name, value=value, inline=False)
     if card.footer:
         embed.set_footer(text=card.footer)
+    if card.image:  # a file sent with the message: Discord shows it inside the embed
+        embed.set_image(url=f"attachment://{card.image}")
     return embed

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 
+from bot.chronology import actor_order, overview, swatches
 from bot.discord.embeds import card_to_embed
 from bot.discord.replies import failed, say_privately
 from bot.conversation import Context, Reply
@@ -23,6 +24,7 @@ from bot.render import BUTTON_LABEL_LIMIT, clip, render_entry, render_timeline
 
 if TYPE_CHECKING:
     from bot.discord.client import AssessmentBot
+    from bot.knowledge import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -200,4 +202,50 @@ def timeline_view(page: int, page_count: int, actor: str | None) -> discord.ui.V
     return view
 
 
-DYNAMIC_ITEMS = (SuggestionButton, VoteButton, TimelinePageButton)
+class TimelineOpenButton(discord.ui.DynamicItem[discord.ui.Button], template=re.compile(r"timeline-open:(?P<actor>.*)")):
+    """Under the timeline summary: opens the paged list of every event ("All events", no actor in the id)
+    or of one actor's, privately for whoever pressed it, so the summary stays in place for everyone."""
+
+    doing = "opening the timeline"
+
+    def __init__(self, actor: str, label: str = "…", emoji: str | None = None):
+        style = discord.ButtonStyle.secondary if actor else discord.ButtonStyle.primary
+        super().__init__(
+            discord.ui.Button(label=clip(label, BUTTON_LABEL_LIMIT), emoji=emoji, style=style, custom_id=f"timeline-open:{actor}")
+        )
+        self.actor = actor
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> TimelineOpenButton:
+        return cls(match["actor"], item.label or "…")
+
+    @reports_failures
+    async def callback(self, interaction: discord.Interaction) -> None:
+        knowledge = _bot(interaction).knowledge
+        actor = knowledge.actor(self.actor) if self.actor else None
+        if self.actor and actor is None:
+            await interaction.response.send_message("That actor is no longer in the timeline; try /timeline again.", ephemeral=True)
+            return
+        pages = render_timeline(knowledge, actor)
+        view = timeline_view(0, len(pages), actor)
+        await interaction.response.send_message(embed=card_to_embed(pages[0]), ephemeral=True, **({"view": view} if view else {}))
+
+
+# Discord allows 5 rows of 5 buttons: "All events" and, at most, 24 actors.
+ACTOR_BUTTONS = 24
+
+
+def timeline_summary_view(knowledge: KnowledgeBase, assessment_id: str | None = None) -> discord.ui.View | None:
+    """ "All events", then one button per actor, in the order of the picture's rows and in its colours;
+    None when there are no events to list."""
+    if not overview(knowledge, assessment_id).events:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(TimelineOpenButton("", "All events"))
+    colours = swatches(knowledge)
+    for actor in actor_order(overview(knowledge, assessment_id))[:ACTOR_BUTTONS]:
+        view.add_item(TimelineOpenButton(actor, actor, colours[actor].emoji))
+    return view
+
+
+DYNAMIC_ITEMS = (SuggestionButton, VoteButton, TimelinePageButton, TimelineOpenButton)

@@ -4,11 +4,12 @@ Loading validates strictly and reports every problem at once (file, line, field)
 fixes a file in one pass; no file, however broken or hostile, makes it raise anything but
 KnowledgeError. Nothing here imports Discord.
 
-- `model`: the values (KnowledgeBase, Assessment, Entry, Event, OutOfScope, Vocabulary);
+- `model`: the values (KnowledgeBase, Assessment, Entry, Event, Phase, OutOfScope, Vocabulary);
 - `problems`: Problem and KnowledgeError, in bounded amounts;
 - `files`: which files are knowledge, read within size, kind and encoding limits;
 - `document`: YAML with the line of every value, aliases and deep nesting refused;
 - `schema`: what each file must contain, checked field by field;
+- `phases`: an assessment's optional phases, checked against its timeline;
 - `phrasebook`: knowledge/conversation.yaml, the small talk and the words of conversation;
 - `review`: warnings, which never stop loading: review marks, why-questions answered without a reason;
 - `loading`: `load_knowledge` (and `load_checked`, with the warnings), every file and the checks across files.
@@ -22,6 +23,7 @@ from bot.knowledge.model import (
     Event,
     KnowledgeBase,
     OutOfScope,
+    Phase,
     Phrasebook,
     Published,
     SmallTalk,
@@ -41,6 +43,6 @@ from bot.knowledge.schema import (
 
 __all__ = [
     "ACTOR_MAX", "MAX_FILE_BYTES", "MAX_PROBLEMS", "MIN_QUESTIONS", "PHRASEBOOK_FILE", "PRECISIONS", "SLUG_MAX",
-    "REVIEW_KEY", "VOCABULARY_FILE", "Assessment", "Checked", "Entry", "Event", "KnowledgeBase", "KnowledgeError", "OutOfScope", "Phrasebook",
+    "REVIEW_KEY", "VOCABULARY_FILE", "Assessment", "Checked", "Entry", "Event", "KnowledgeBase", "KnowledgeError", "OutOfScope", "Phase", "Phrasebook",
     "Problem", "Published", "SmallTalk", "Vocabulary", "fold_whitespace", "is_ignored", "knowledge_files", "load_checked", "load_knowledge", "more_line", "warning_line", "watched_files",
 ]

@@ -18,6 +18,7 @@ import yaml
 from bot.knowledge.document import Document, RefusedYAML, field_name
 from bot.knowledge.files import UnreadableFile, knowledge_files, read_text
 from bot.knowledge.model import Assessment, KnowledgeBase, Phrasebook, Vocabulary
+from bot.knowledge.phases import with_phases
 from bot.knowledge.phrasebook import PHRASEBOOK_FILE, load_phrasebook
 from bot.knowledge.problems import MAX_PROBLEMS, KnowledgeError, Problem
 from bot.knowledge.review import Checked, warnings_of
@@ -67,7 +68,7 @@ def _load(root: Path) -> Checked:
             else:
                 assessment = load_assessment(doc, root, check)
                 if assessment is not None:
-                    assessments.append((assessment, doc))
+                    assessments.append((with_phases(assessment, doc, check), doc))
         except TooManyProblems:
             # Listed before the file's problems (it has no line): the count that follows is not all.
             problems.append(Problem(display, None, "", f"checking stopped at {MAX_PROBLEMS - 1} problems in this "

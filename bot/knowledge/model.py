@@ -1,5 +1,5 @@
-"""The knowledge base as immutable values: assessments, their entries, timeline events and
-out-of-scope kinds of question, and the shared vocabulary. Nothing here reads a file or imports Discord.
+"""The knowledge base as immutable values: assessments, their entries, timeline events, the phases
+that group those events, out-of-scope kinds of question, and the shared vocabulary. Nothing here reads a file or imports Discord.
 """
 
 from __future__ import annotations
@@ -43,6 +43,21 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Phase:
+    """A stretch of an assessment's timeline, told in a sentence or two: the events it groups (ids of
+    that assessment's events, all dated within `start`..`end`, both days included)."""
+
+    id: str
+    assessment_id: str
+    title: str
+    start: dt.date
+    end: dt.date
+    summary: str
+    events: tuple[str, ...]
+    quotes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class OutOfScope:
     """A kind of question near the article that it does not answer: the bot declines it, saying why."""
 
@@ -67,6 +82,7 @@ class Assessment:
     series: str = ""
     number: int | None = None
     out_of_scope: tuple[OutOfScope, ...] = ()
+    phases: tuple[Phase, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,6 +147,15 @@ class KnowledgeBase:
         """Every event of every assessment, oldest first."""
         events = (e for a in self.assessments for e in a.timeline)
         return tuple(sorted(events, key=lambda e: e.date))  # stable: same-day events keep the article's order
+
+    @cached_property
+    def phases(self) -> tuple[Phase, ...]:
+        """Every phase of every assessment, earliest first."""
+        return tuple(sorted((p for a in self.assessments for p in a.phases), key=lambda p: (p.start, p.end)))
+
+    def phases_of(self, assessment_id: str | None = None) -> tuple[Phase, ...]:
+        """The phases, or only those of one assessment."""
+        return tuple(p for p in self.phases if assessment_id is None or p.assessment_id == assessment_id)
 
     @cached_property
     def out_of_scope(self) -> tuple[OutOfScope, ...]:

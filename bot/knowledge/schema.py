@@ -135,7 +135,7 @@ class Checker:
 
 
 def load_assessment(doc: Document, root: Path, check: Checker) -> Assessment | None:
-    top = check.mapping(doc.data, (), ("assessment", "entries", "timeline"), ("out_of_scope",))
+    top = check.mapping(doc.data, (), ("assessment", "entries", "timeline"), ("out_of_scope", "phases"))  # phases: bot/knowledge/phases.py
     meta = check.mapping(
         top.get("assessment"), ("assessment",),
         ("id", "title", "author", "publisher", "published", "source"),
