@@ -1,21 +1,23 @@
-"""The knowledge base: one YAML file per assessment plus a shared vocabulary, loaded into immutable values.
+"""The knowledge base: one YAML file per assessment of the series, plus what they share (vocabulary,
+phrasebook, out-of-scope kinds in shared.yaml), loaded into immutable values.
 
 Loading validates strictly and reports every problem at once (file, line, field), so a maintainer
 fixes a file in one pass; no file, however broken or hostile, makes it raise anything but
 KnowledgeError. Nothing here imports Discord.
 
-- `model`: the values (KnowledgeBase, Assessment, Entry, Event, OutOfScope, Vocabulary);
+- `model`: the values (KnowledgeBase, Assessment, Entry, Event, OutOfScope, WhatsNew, Vocabulary);
 - `problems`: Problem and KnowledgeError, in bounded amounts;
 - `files`: which files are knowledge, read within size, kind and encoding limits;
 - `document`: YAML with the line of every value, aliases and deep nesting refused;
 - `schema`: what each file must contain, checked field by field;
-- `phrasebook`: knowledge/conversation.yaml, the small talk and the words of conversation;
+- `phrasebook`: knowledge/conversation.yaml, the small talk and the words of conversation and of the series;
 - `loading`: `load_knowledge`, every file and the checks across files.
 """
 
 from bot.knowledge.files import MAX_FILE_BYTES, is_ignored, knowledge_files, watched_files
 from bot.knowledge.loading import load_knowledge
 from bot.knowledge.model import (
+    WHATS_NEW_ID,
     Assessment,
     Entry,
     Event,
@@ -23,22 +25,27 @@ from bot.knowledge.model import (
     OutOfScope,
     Phrasebook,
     Published,
+    SeriesWords,
     SmallTalk,
     Vocabulary,
+    WhatsNew,
 )
 from bot.knowledge.phrasebook import PHRASEBOOK_FILE
 from bot.knowledge.problems import MAX_PROBLEMS, KnowledgeError, Problem, more_line
 from bot.knowledge.schema import (
     ACTOR_MAX,
     MIN_QUESTIONS,
+    NUMBER_MAX,
     PRECISIONS,
+    SHARED_FILE,
     SLUG_MAX,
     VOCABULARY_FILE,
     fold_whitespace,
 )
 
 __all__ = [
-    "ACTOR_MAX", "MAX_FILE_BYTES", "MAX_PROBLEMS", "MIN_QUESTIONS", "PHRASEBOOK_FILE", "PRECISIONS", "SLUG_MAX",
-    "VOCABULARY_FILE", "Assessment", "Entry", "Event", "KnowledgeBase", "KnowledgeError", "OutOfScope", "Phrasebook",
-    "Problem", "Published", "SmallTalk", "Vocabulary", "fold_whitespace", "is_ignored", "knowledge_files", "load_knowledge", "more_line", "watched_files",
+    "ACTOR_MAX", "MAX_FILE_BYTES", "MAX_PROBLEMS", "MIN_QUESTIONS", "NUMBER_MAX", "PHRASEBOOK_FILE", "PRECISIONS",
+    "SHARED_FILE", "SLUG_MAX", "VOCABULARY_FILE", "WHATS_NEW_ID", "Assessment", "Entry", "Event", "KnowledgeBase",
+    "KnowledgeError", "OutOfScope", "Phrasebook", "Problem", "Published", "SeriesWords", "SmallTalk", "Vocabulary",
+    "WhatsNew", "fold_whitespace", "is_ignored", "knowledge_files", "load_knowledge", "more_line", "watched_files",
 ]
