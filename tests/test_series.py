@@ -59,7 +59,7 @@ def in_turn(conversation: Conversation, *lines: str) -> list[Reply]:
 
 def test_the_next_assessment_is_a_file_drop_with_the_same_general_questions(knowledge_copy: Path) -> None:
     add_next_assessment(knowledge_copy)
-    proc = run_cli("validate", str(knowledge_copy))
+    proc = run_cli("validate", env={"KNOWLEDGE_DIR": str(knowledge_copy)})
     assert proc.returncode == 0, proc.stdout
     assert proc.stdout.startswith("OK: 2 assessment(s), 54 entries, 24 timeline events")
     first, second = load_knowledge(knowledge_copy).assessments
