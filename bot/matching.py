@@ -272,6 +272,8 @@ class Engine:
         """The best entry for `question`, or a decline with up to three suggestions; within the
         assessment whose id is `assessment` when given, else from any (see `collapse`)."""
         cleaned = clean(question)
+        if assessment not in self._allowed:
+            assessment = None  # an assessment no longer in the knowledge (a reply to an old answer): any
         candidates = self.candidates(cleaned, assessment)
         if assessment is None:
             candidates = self.collapse(candidates)
