@@ -119,7 +119,7 @@ def second_look_rows(engine: Engine, batch: list, floor: float) -> list:
         answered = engine.decide(ranked, bool(ranked) and engine.tuning.agreed(candidates, ranked[0][0]))
         second = None
         if answered is None and ranked and ranked[0][1] >= floor:
-            second = engine.candidates(item.question, engine.contextual_cosines(item.question))
+            second = engine.candidates(item.question, contextual=engine.contextual_cosines(item.question))
         rows.append((item, answered, ranked, second))
     return rows
 

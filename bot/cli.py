@@ -1,4 +1,4 @@
-"""The command line: `python -m bot ask|chat|timeline|validate|draft|run|report`, a thin edge over the core."""
+"""The command line: `python -m bot ask|chat|assessments|timeline|validate|draft|run|report`, a thin edge over the core."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ from bot.knowledge import (
     warning_line,
 )
 from bot.matching import Engine
-from bot.render import date_label, render_reply, render_timeline_summary
+from bot.render import assessment_line, date_label, render_reply, render_timeline_summary
+from bot.series import SeriesReader
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,8 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--listen", action="store_true",
         help="read each line as a message from someone else in a channel the bot listens to: it replies only to questions put to it",
     )
+    ask.add_argument("--assessment", metavar="WHICH",
+                     help="answer within one assessment: its number, id, date or title, or 'latest' (default: any)")
 
     commands.add_parser("chat", help="talk to the bot in the console, without Discord")
+
+    assessments = commands.add_parser("assessments", help="the assessments of the series: number, date, title, author, entries")
+    assessments.add_argument("--json", action="store_true", help="write them as a JSON array")
 
     timeline = commands.add_parser("timeline", help="the events the assessments cover, in date order; or their summary and picture")
     timeline.add_argument("--json", action="store_true", help="write the events as a JSON array")
@@ -109,9 +115,16 @@ def main(argv: list[str] | None = None) -> int:
         print(_problems_report(error), file=sys.stderr)
         return EXIT_PROBLEMS
     if args.command == "ask":
+        within = SeriesReader(knowledge).resolve(args.assessment) if args.assessment else None
+        if args.assessment and within is None:
+            print(f"No assessment matches {args.assessment!r}. The series:\n{_series_lines(knowledge)}", file=sys.stderr)
+            return EXIT_USAGE
         conversation = Conversation(Engine(knowledge, cache_dir=settings.cache_dir))
         lines = [args.question] if args.question is not None else _lines(sys.stdin, keep_blank=args.conversation)
-        return ask(conversation, lines, as_json=args.json, out=sys.stdout, in_context=args.conversation, listening=args.listen)
+        return ask(conversation, lines, as_json=args.json, out=sys.stdout, in_context=args.conversation, listening=args.listen,
+                   assessment=within.id if within else None)
+    if args.command == "assessments":
+        return assessments(knowledge, as_json=args.json)
     if args.command == "chat":
         return chat(Conversation(Engine(knowledge, cache_dir=settings.cache_dir)))
     if args.command == "timeline":
@@ -131,11 +144,13 @@ def _lines(stream: TextIO, keep_blank: bool = False) -> Iterable[str]:
             yield line
 
 
-def reply_json(question: str, reply: Reply) -> dict:
+def reply_json(question: str, reply: Reply, knowledge: KnowledgeBase) -> dict:
     """The stable JSON shape of the bot's response to one line; tools rely on these keys.
 
     `matched` is true when the bot answers from the article (in a listen channel: when it would post a
-    reply there at all); small talk puts the bot's reply in `answer` with `matched` false.
+    reply there at all); small talk puts the bot's reply in `answer` with `matched` false. `entry` is the
+    entry's id within its `assessment` (the same id may be in several); `assessment_number` is its place
+    in the series, and `suggested_assessments` the assessment of each suggested entry.
     """
     result = reply.result
     entry = reply.entry if reply.answered else None
@@ -146,10 +161,12 @@ def reply_json(question: str, reply: Reply) -> dict:
         "answer": entry.answer if entry else reply.text,
         "entry": entry.id if entry else None,
         "assessment": entry.assessment_id if entry else None,
+        "assessment_number": knowledge.number_of(entry.assessment_id) if entry else None,
         "score": result.score if result else 0.0,
         "sources": list(entry.sources) if entry else [],
         "suggestions": [s.question for s in related],
         "suggested_entries": [s.entry_id for s in related],
+        "suggested_assessments": [s.assessment_id or None for s in related],
         "reason": result.reason if result and not entry else None,
         "small_talk": reply.small_talk if reply.kind == "small_talk" else None,
         "follow_up_of": reply.follow_up_of,
@@ -158,19 +175,20 @@ def reply_json(question: str, reply: Reply) -> dict:
 
 
 def ask(conversation: Conversation, lines: Iterable[str], as_json: bool, out: TextIO, *,
-        in_context: bool = False, listening: bool = False) -> int:
+        in_context: bool = False, listening: bool = False, assessment: str | None = None) -> int:
     """Answers each line: on its own, as one conversation (`in_context`; a blank line starts a new one),
-    or as messages in a listen channel (`listening`)."""
+    or as messages in a listen channel (`listening`); within the assessment whose id is `assessment`
+    when given."""
     context: Context | None = None
     for line in lines:
         if not line.strip():
             context = None
             continue
-        reply = conversation.respond(line, context, listening=listening)
+        reply = conversation.respond(line, context, listening=listening, assessment=assessment)
         if in_context:
             context = reply.context(context)
         if as_json:
-            out.write(json.dumps(reply_json(line, reply), ensure_ascii=False) + "\n")
+            out.write(json.dumps(reply_json(line, reply, conversation.knowledge), ensure_ascii=False) + "\n")
         else:
             card = render_reply(reply, conversation.knowledge)
             out.write((card.as_text() if card else "(no reply: not a question put to the bot)") + "\n\n")
@@ -194,6 +212,26 @@ def chat(conversation: Conversation) -> int:
         context = reply.context(context)
         card = render_reply(reply, conversation.knowledge)
         print(card.as_text() if card else "", end="\n\n")
+
+
+def assessments(knowledge: KnowledgeBase, as_json: bool) -> int:
+    """The series, oldest first: number, date, title, author and number of entries."""
+    if as_json:
+        rows = [
+            {
+                "number": knowledge.number_of(a), "id": a.id, "date": a.published.date.isoformat(),
+                "precision": a.published.precision, "title": a.title, "author": a.author, "entries": len(a.entries),
+            }
+            for a in knowledge.assessments
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    print(_series_lines(knowledge))
+    return 0
+
+
+def _series_lines(knowledge: KnowledgeBase) -> str:
+    return "\n".join(assessment_line(a, knowledge) for a in knowledge.assessments)
 
 
 def timeline(knowledge: KnowledgeBase, actor: str | None, as_json: bool) -> int:
@@ -300,12 +338,18 @@ def report(settings: Settings, limit: int) -> int:
     if not settings.database_path.exists():
         print(f"No records yet: {settings.database_path} does not exist (the bot creates it when it first records a question).")
         return 0
+    # Entries recorded before the series (plain ids) belong to its first assessment, when the knowledge
+    # says which that is; the report works without valid knowledge all the same.
+    try:
+        first = load_knowledge(settings.knowledge_dir).assessments[0].id
+    except KnowledgeError:
+        first = None
     # Read-only: the report never creates, migrates or purges the file, so it is safe beside a running bot.
     with Records(settings.database_path, settings.retention_days, read_only=True) as records:
         if not records.healthy:
             print(f"Cannot read the records database {records.path}: {records.problem}", file=sys.stderr)
             return EXIT_PROBLEMS
-        print(format_report(records.unanswered(limit), records.votes(limit), records.low_confidence(limit)))
+        print(format_report(records.unanswered(limit, first), records.votes(limit, first), records.low_confidence(limit, first)))
     return 0
 
 

@@ -9,7 +9,10 @@ conversation, as every edge (Discord and the command line) needs it:
   entry of the last answer given to the same person in the same place (a `Context`); a complete question
   on a new topic is answered on its own, whatever came before;
 - in a listen channel the bot speaks only when a message is a question put to it about the article and
-  it is sure of the answer; opinions, statements and questions people ask each other get silence.
+  it is sure of the answer; opinions, statements and questions people ask each other get silence;
+- a question naming an assessment of the series ("in the first assessment", "the latest one", bot.series)
+  is answered within it, and so is a follow-up to an answer from it; "what changed since the last
+  assessment?" is answered from the assessment's `whats_new`, or declined saying it has none.
 
 The words that decide all this are data (knowledge/conversation.yaml, `Phrasebook`), not code.
 Nothing here imports Discord; `Memory` keeps contexts in memory only, bounded and short-lived.
@@ -26,8 +29,9 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
-from bot.knowledge import Entry, Event, KnowledgeBase, Phrasebook, fold_whitespace
+from bot.knowledge import Assessment, Entry, Event, KnowledgeBase, Phrasebook, fold_whitespace
 from bot.matching import Engine, Result, Suggestion
+from bot.series import Reference, SeriesReader, WhatsNewQuestion
 from bot.text import QUESTION_WORDS, clean, stem, words
 
 MEMORY_SECONDS = 600.0   # a person's next question within 10 minutes is read against their last answer
@@ -106,11 +110,14 @@ class Phrases:
 
 @dataclass(frozen=True)
 class Context:
-    """What the bot last told this person here: the entry it answered with, or the entries it offered."""
+    """What the bot last told this person here: the entry it answered with (its id within
+    `assessment_id`), or the entries it offered (their keys, Entry.key), and the assessment the
+    conversation is about: a follow-up stays in it."""
 
     entry_id: str | None = None
     suggestions: tuple[str, ...] = ()
     question: str = ""
+    assessment_id: str | None = None
 
 
 class Memory:
@@ -166,6 +173,7 @@ class Reply:
     follow_up_of: str | None = None
     entry: Entry | None = None
     related: tuple[Suggestion, ...] = ()
+    assessment_id: str | None = None  # the assessment the question was answered within, when one was named
 
     @property
     def answered(self) -> bool:
@@ -175,12 +183,15 @@ class Reply:
     def context(self, previous: Context | None) -> Context | None:
         """What to remember after this reply: the new answer, or the previous context kept."""
         if self.kind in ("answer", "more") and self.entry is not None:
-            return Context(self.entry.id, (), self.question)
+            return Context(self.entry.id, (), self.question, self.entry.assessment_id)
         if self.kind == "decline" and self.result is not None:
-            offered = tuple(s.entry_id for s in self.result.suggestions)
+            offered = tuple(s.key for s in self.result.suggestions)
             # A question the article answers only in part ("why ...?") keeps its topic for what follows.
-            kept = self.entry.id if self.entry else previous.entry_id if previous and self.follow_up_of else None
-            return Context(kept, offered, self.question)
+            if self.entry is not None:
+                return Context(self.entry.id, offered, self.question, self.entry.assessment_id)
+            kept = previous if previous and self.follow_up_of else None
+            assessment = self.assessment_id or (kept.assessment_id if kept else None)
+            return Context(kept.entry_id if kept else None, offered, self.question, assessment)
         return previous
 
 
@@ -218,14 +229,18 @@ class Conversation:
         self._parties = Phrases((p, "party") for p in book.parties)
         self._elliptical = frozenset(stem(w) for p in book.elliptical for w in _key_words(p))
         self._map = ArticleMap(self.knowledge)
+        self.series = SeriesReader(self.knowledge)
 
     # -- the one entry point ------------------------------------------------------------------------
 
-    def respond(self, message: str, context: Context | None = None, *, listening: bool = False) -> Reply:
+    def respond(self, message: str, context: Context | None = None, *, listening: bool = False,
+                assessment: str | None = None) -> Reply:
         """The bot's response to `message`, read against `context` (the last answer to this person here).
 
         `listening`: the message was posted in a listen channel, not addressed to the bot: only a
         question put to the bot about the article, answered with confidence, gets a reply.
+        `assessment`: the id of the assessment to answer within (the /ask option), unless the question
+        names another.
         """
         cleaned = clean(message)
         if not cleaned:
@@ -234,8 +249,13 @@ class Conversation:
             # Emoji alone (custom ones included) is a reaction; a bare mention asks how to use the bot.
             emoji = _MENTIONS.sub("", message).strip()
             return self._small_talk_reply(emoji, "reaction") if emoji else Reply("help", cleaned)
+        # Before small talk: "what's new in the latest one?" is not the greeting "what's new".
+        whats_new = self.series.whats_new(cleaned)
+        if whats_new is not None and (not listening or self._asks_the_bot(message, cleaned)):
+            reply = self._whats_new(cleaned, whats_new)
+            return reply if not listening or reply.answered else Reply("silent", cleaned, result=reply.result)
         kind, question = self._read_small_talk(cleaned)
-        topic = self.knowledge.entry(context.entry_id) if context and context.entry_id and not listening else None
+        topic = self.knowledge.entry(context.entry_id, context.assessment_id) if context and context.entry_id and not listening else None
         if kind is None and not (topic and self._asks_more(_key_words(question), topic)):
             kind = self._sounds_like_small_talk(question)
         if kind is not None:
@@ -250,7 +270,7 @@ class Conversation:
                 return Reply("silent", question)
             reply = self._answer(question, None)
             return reply if reply.kind == "answer" else Reply("silent", question, result=reply.result)
-        reply = self._answer(question, context)
+        reply = self._answer(question, context, assessment)
         if reply.kind == "decline" and self._asks_about_the_bot(question, reply):
             return self._small_talk_reply(cleaned, "about-bot")
         return reply
@@ -374,8 +394,63 @@ class Conversation:
         asks_others = self._others.anywhere(tokens) or any(self._tags.whole(tokens[-n:]) for n in (1, 2) if len(tokens) > n)
         return not asks_others
 
-    def _answer(self, question: str, context: Context | None) -> Reply:
-        topic = self.knowledge.entry(context.entry_id) if context and context.entry_id else None
+    # -- the series -----------------------------------------------------------------------------------
+
+    def _answer(self, question: str, context: Context | None, assessment: str | None = None) -> Reply:
+        """The reply to a question: within the assessment it names (or `assessment`), else from any."""
+        reference = self.series.reference(question)
+        if reference is None:
+            return self._answer_within(question, context, assessment)
+        if reference.assessment is None:
+            return self._no_such_assessment(question, reference)
+        reply = self._answer_within(reference.question, context, reference.assessment.id)
+        # The question as asked, not as read ("who wrote the first assessment?", not "... the assessment").
+        asked = clean(question)
+        result = replace(reply.result, question=asked) if reply.result else None
+        return replace(reply, question=asked, result=result)
+
+    def _no_such_assessment(self, question: str, reference: Reference) -> Reply:
+        series = self.knowledge.assessments
+        known = ", ".join(self._name(a) for a in series)
+        reason = (f"The series holds no “{reference.named}”: I know {len(series)} assessment"
+                  f"{'s' if len(series) != 1 else ''}, {known}.")
+        result = Result(clean(question), False, 0.0, None, (), reason=reason)
+        return Reply("decline", result.question, result=result)
+
+    def _name(self, assessment: Assessment) -> str:
+        """"no. 2 (June 2025)": an assessment as a reply names it."""
+        return f"no. {self.knowledge.number_of(assessment)} ({assessment.published.date:%B %Y})"
+
+    def _whats_new(self, question: str, asked: WhatsNewQuestion) -> Reply:
+        """"What changed since the last assessment?": the `whats_new` of the assessment it asks about,
+        or an honest decline (no such assessment, none after it, or no summary of what is new)."""
+        named = asked.reference.assessment
+        if named is None:
+            return self._no_such_assessment(question, asked.reference)
+        found = [(a, self.knowledge.whats_new_entry(a)) for a in asked.assessments]
+        if len(found) == 1 and found[0][1] is not None:
+            assessment, entry = found[0]
+            result = Result(question, True, 100.0, entry, ())
+            return Reply("answer", question, result=result, entry=entry, assessment_id=assessment.id)
+        offered = tuple(Suggestion(e.id, e.questions[0], 100.0, a.id) for a, e in found if e is not None)
+        if not found:
+            reason = f"Assessment {self._name(named)} is the latest: there is none after it yet."
+        elif len(found) == 1:
+            reason = f"Assessment {self._name(found[0][0])} has no summary of what is new in it."
+        elif offered:
+            reason = "Each assessment says what is new since the one before it: pick one."
+        else:
+            reason = f"None of the assessments after {self._name(named)} has a summary of what is new in it."
+        result = Result(question, False, 0.0, None, offered, reason=reason)
+        return Reply("decline", question, result=result, assessment_id=found[0][0].id if len(found) == 1 else None)
+
+    # -- questions, in context ------------------------------------------------------------------------
+
+    def _answer_within(self, question: str, context: Context | None, assessment: str | None) -> Reply:
+        """The reply to `question`, within `assessment` when given, else from any assessment; a follow-up
+        is read within the assessment of the answer it follows."""
+        topic = self.knowledge.entry(context.entry_id, context.assessment_id) if context and context.entry_id else None
+        within = assessment or (topic.assessment_id if topic else None)
         tokens = _key_words(question)
         if topic is not None:
             if self._asks_more(tokens, topic):
@@ -383,23 +458,34 @@ class Conversation:
             direction = self._chronology.whole(tokens) or self._chronology.whole(self._unaddressed(list(tokens)))
             if direction is not None:
                 return self._neighbour_in_time(question, topic, direction)
-        standalone = self.engine.answer(question)
+        standalone = self.engine.answer(question, assessment)
+        if assessment is None:
+            standalone = self._in_conversation(standalone, context)
         if topic is None:
-            return self._checked(standalone, question)
+            return self._checked(standalone, question, scope=assessment)
         if not self._incomplete(tokens):  # a complete question is answered on its own: context never hijacks it
-            return self._checked(standalone, question)
-        detail = self._detail_not_given(question, tokens, topic)
+            return self._checked(standalone, question, scope=assessment)
+        detail = self._detail_not_given(question, tokens, topic, within)
         if detail is not None:
-            return self._checked(detail, question, follow_up_of=topic.id)
-        contextual = self.engine.answer(self._with_topic(tokens, topic))
+            return self._checked(detail, question, follow_up_of=topic.id, scope=within)
+        contextual = self.engine.answer(self._with_topic(tokens, topic), within)
         contextual = replace(contextual, question=standalone.question)
         if contextual.matched:
-            return self._checked(contextual, question, follow_up_of=topic.id)
+            return self._checked(contextual, question, follow_up_of=topic.id, scope=within)
         if standalone.matched and self._own_topic(tokens):
-            return self._checked(standalone, question)
-        return self._checked(contextual, question, follow_up_of=topic.id)
+            return self._checked(standalone, question, scope=assessment)
+        return self._checked(contextual, question, follow_up_of=topic.id, scope=within)
 
-    def _detail_not_given(self, question: str, tokens: Sequence[str], topic: Entry) -> Result | None:
+    def _in_conversation(self, result: Result, context: Context | None) -> Result:
+        """An answer from an entry that several assessments hold ("author"), taken from the assessment
+        the conversation is about when that one holds it too, rather than from the latest."""
+        entry = result.entry
+        if entry is None or context is None or not context.assessment_id or context.assessment_id == entry.assessment_id:
+            return result
+        own = self.knowledge.entry(entry.id, context.assessment_id)
+        return replace(result, entry=own) if own is not None else result
+
+    def _detail_not_given(self, question: str, tokens: Sequence[str], topic: Entry, within: str | None) -> Result | None:
         """A follow-up naming a detail of the last answer's topic that the article does not give ("which
         areas?" after the Kremlin's demands): the decline of the out-of-scope kind about it, or None.
 
@@ -409,7 +495,7 @@ class Conversation:
             return None
         engine = self.engine
         affinity = engine.affinity(topic)
-        ranked = engine.ranking(engine.candidates(question))
+        ranked = engine.ranking(engine.candidates(question, within))
         within = [(i, score) for i, score in ranked if affinity[i] >= TOPIC_AFFINITY]
         if not within:
             return None
@@ -419,20 +505,20 @@ class Conversation:
             return None
         return Result(clean(question), False, round(score, 1), None, engine.suggestions(ranked), kind.reason)
 
-    def _checked(self, result: Result, question: str, follow_up_of: str | None = None) -> Reply:
+    def _checked(self, result: Result, question: str, follow_up_of: str | None = None, scope: str | None = None) -> Reply:
         """The reply for an engine result, never a bare restatement where the question asks for what the
         answer does not give: a why-question answered by an entry that gives no reason, or a question
         for a figure answered by an entry that holds none, is told so first, with what the article does
         report offered instead."""
         entry = result.entry
         if entry is None:
-            return Reply("decline", result.question, result=result, follow_up_of=follow_up_of)
+            return Reply("decline", result.question, result=result, follow_up_of=follow_up_of, assessment_id=scope)
         missing = self._missing(_key_words(question), entry)
         if missing is None:
-            return Reply("answer", result.question, result=result, follow_up_of=follow_up_of, entry=entry)
-        offered = (Suggestion(entry.id, entry.questions[0], result.score),)
+            return Reply("answer", result.question, result=result, follow_up_of=follow_up_of, entry=entry, assessment_id=scope)
+        offered = (Suggestion(entry.id, entry.questions[0], result.score, entry.assessment_id),)
         declined = Result(result.question, False, result.score, None, offered, reason=missing)
-        return Reply("decline", result.question, result=declined, follow_up_of=follow_up_of, entry=entry)
+        return Reply("decline", result.question, result=declined, follow_up_of=follow_up_of, entry=entry, assessment_id=scope)
 
     def _missing(self, tokens: Sequence[str], entry: Entry) -> str | None:
         """What the question asks for that `entry`'s answer does not give, as the bot says it; or None."""
@@ -505,13 +591,14 @@ class Conversation:
         rest = [t for t in content[opening[1]:] if t not in ("about", "on", "of", "abt")]
         if not rest:
             return True
-        asked = self.engine.answer(" ".join(rest))  # "tell me more about the minerals deal": the same topic?
-        return asked.entry is not None and asked.entry.id == topic.id
+        # "tell me more about the minerals deal": more of the last answer only if it is the same topic.
+        asked = self.engine.answer(" ".join(rest), topic.assessment_id)
+        return asked.entry is not None and asked.entry.key == topic.key
 
     def _more_of(self, tokens: Sequence[str], topic: Entry) -> Reply:
         """More of the last answer: all its quotes, and the entries next to it in the article."""
         related = tuple(
-            Suggestion(e.id, e.questions[0], 0.0) for e in self._map.related(topic)[:RELATED_LIMIT]
+            Suggestion(e.id, e.questions[0], 0.0, e.assessment_id) for e in self._map.related(topic)[:RELATED_LIMIT]
         )
         question = " ".join(tokens)
         result = Result(question, True, 100.0, topic, related)
@@ -543,23 +630,24 @@ class ArticleMap:
 
     def __init__(self, knowledge: KnowledgeBase):
         self.knowledge = knowledge
+        # Keyed by Entry.key; the events are those of the entry's own assessment, by id.
         self._spans: dict[str, list[tuple[int, int]]] = {}
-        self._events: dict[str, list[Event]] = {}
+        self._events: dict[str, list[str]] = {}
         for assessment in knowledge.assessments:
             source = assessment.source_text
             for entry in assessment.entries:
-                self._spans[entry.id] = _spans(source, entry.sources)
-                self._events[entry.id] = [
-                    e for e in assessment.timeline if _overlap(self._spans[entry.id], _spans(source, e.sources))
+                self._spans[entry.key] = _spans(source, entry.sources)
+                self._events[entry.key] = [
+                    e.id for e in assessment.timeline if _overlap(self._spans[entry.key], _spans(source, e.sources))
                 ]
 
     def related(self, entry: Entry) -> list[Entry]:
         """Entries quoting the same or nearby sentences of the same article, nearest first."""
-        mine = self._spans.get(entry.id, [])
+        mine = self._spans.get(entry.key, [])
         scored = []
         for other in self.knowledge.entries:
-            theirs = self._spans.get(other.id, [])
-            if other.id == entry.id or other.assessment_id != entry.assessment_id or len(theirs) > SUMMARY_SPANS:
+            theirs = self._spans.get(other.key, [])
+            if other.key == entry.key or other.assessment_id != entry.assessment_id or len(theirs) > SUMMARY_SPANS:
                 continue
             gap = min((_gap(a, b) for a in mine for b in theirs), default=None)
             if gap is not None and gap <= NEARBY_CHARS:
@@ -567,9 +655,10 @@ class ArticleMap:
         return [other for _gap_, _start, other in sorted(scored, key=lambda item: item[:2])]
 
     def neighbour_in_time(self, entry: Entry, direction: str) -> Entry | None:
-        """The entry reporting the timeline event right after (or before) those `entry` reports."""
-        events = self._events.get(entry.id, [])
-        timeline = list(self.knowledge.timeline)
+        """The entry reporting the timeline event right after (or before) those `entry` reports, in the
+        merged timeline of the series (from `entry`'s own assessment when several report that event)."""
+        events = self._events.get(entry.key, [])
+        timeline = [e.id for e in self.knowledge.timeline]
         if not events:
             return None
         positions = [timeline.index(e) for e in events]
@@ -577,11 +666,11 @@ class ArticleMap:
         position = (max(positions) if step > 0 else min(positions)) + step
         while 0 <= position < len(timeline):
             event = timeline[position]
-            reporting = [e for e in self.knowledge.entries if event in self._events.get(e.id, ())
-                         and len(self._spans.get(e.id, ())) <= SUMMARY_SPANS and e.id != entry.id]
+            reporting = [e for e in self.knowledge.entries if event in self._events.get(e.key, ())
+                         and len(self._spans.get(e.key, ())) <= SUMMARY_SPANS and e.key != entry.key]
             if reporting:
-                # The entry that quotes the event most narrowly is the one about it.
-                return min(reporting, key=lambda e: sum(b - a for a, b in self._spans[e.id]))
+                # The entry that quotes the event most narrowly is the one about it (its own assessment's first).
+                return min(reporting, key=lambda e: (e.assessment_id != entry.assessment_id, sum(b - a for a, b in self._spans[e.key])))
             position += step
         return None
 

@@ -10,7 +10,10 @@ Scoring has four parts, each in 0..1:
 - meaning: the cosine of the question's word-embedding vector with its nearest phrasing's, in a space
   whitened on the knowledge base's phrasings (bot.semantics), for paraphrases in other words ("what
   did the americans want the kremlin to put up with" for "what was Russia asked to accept").
-The knowledge base's out-of-scope kinds of question are scored like entries. The engine answers only
+The knowledge base's out-of-scope kinds of question are scored like entries. A question may be answered
+within one assessment of the series (its documents and the kinds the series shares); otherwise every
+assessment's documents compete, and documents with the same id in several assessments ("author") count
+as one, the latest assessment's (`Engine.collapse`). The engine answers only
 when the best match is an entry that clears a threshold and leads the runner-up by a margin, or
 scores so high that no margin is needed, or is picked by the words alone and by the meaning alone
 and clears a lower threshold (two independent views agreeing); otherwise it declines, saying why
@@ -26,7 +29,7 @@ import math
 import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -143,6 +146,12 @@ class Suggestion:
     entry_id: str
     question: str
     score: float
+    assessment_id: str = ""
+
+    @property
+    def key(self) -> str:
+        """The entry across the series (Entry.key)."""
+        return f"{self.assessment_id}/{self.entry_id}" if self.assessment_id else self.entry_id
 
 
 @dataclass(frozen=True)
@@ -178,6 +187,7 @@ class Engine:
         # which compete with the entries so that a near-topic question loses to its own kind.
         self.documents: tuple[Entry | OutOfScope, ...] = self.entries + knowledge.out_of_scope
         self._build_index()
+        self._build_series_index()
         self.contextual = ContextualIndex(
             self._spelled_phrasings, self._first_phrasing, tuning.contextual_shrinkage, cache_dir, sentence_model,
         ) if contextual else None
@@ -210,7 +220,7 @@ class Engine:
                 fields.update(dict.fromkeys(tokens, 1.0))
             if isinstance(document, Entry):
                 texts = (
-                    (document.tags + (document.id.replace("-", " "),) + events_by_entry[document.id], self.tuning.tags_field_weight),
+                    (document.tags + (document.id.replace("-", " "),) + events_by_entry[document.key], self.tuning.tags_field_weight),
                     ((document.answer,), self.tuning.answer_field_weight),
                     (document.sources, self.tuning.sources_field_weight),
                 )
@@ -259,6 +269,20 @@ class Engine:
         self._centroids: np.ndarray | None = None
         self._corrections: dict[str, str] = {}
 
+    def _build_series_index(self) -> None:
+        """Which documents each assessment may answer with, and each document's stand-in among documents
+        of the same id in several assessments (the latest assessment's)."""
+        owners = [d.assessment_id for d in self.documents]
+        self._allowed: dict[str, np.ndarray | None] = {}
+        for assessment in self.knowledge.assessments:
+            allowed = np.array([owner in (assessment.id, "") for owner in owners], dtype=bool)
+            self._allowed[assessment.id] = None if allowed.all() else allowed  # one assessment: nothing to filter
+        latest: dict[tuple[type, str], int] = {}
+        for index, document in enumerate(self.documents):  # series order: a later assessment's replaces
+            if document.assessment_id:
+                latest[(type(document), document.id)] = index
+        self._stand_in = [latest.get((type(d), d.id), i) if d.assessment_id else i for i, d in enumerate(self.documents)]
+
     # --- query ------------------------------------------------------------------------------------
 
     def _correct(self, word: str) -> str:
@@ -290,17 +314,20 @@ class Engine:
             self._related_cache[token] = found
         return found
 
-    def answer(self, question: str) -> Result:
-        """The best entry for `question`, or a decline with up to three suggestions.
+    def answer(self, question: str, assessment: str | None = None) -> Result:
+        """The best entry for `question`, or a decline with up to three suggestions; within the
+        assessment whose id is `assessment` when given, else from any (see `collapse`).
 
         The word measures and the static meaning decide first; a question they leave unsure (declined,
         yet scoring at least `second_look_floor`) gets a second look with the contextual model.
         """
         cleaned = clean(question)
+        if assessment not in self._allowed:
+            assessment = None  # an assessment no longer in the knowledge (a reply to an old answer): any
         query = self._read(cleaned)
         if query is None:
             return Result(cleaned, False, 0.0, None, ())
-        candidates = self._candidates(query)
+        candidates = self._scoped(self._candidates(query, assessment=assessment), assessment)
         ranked = self.ranking(candidates)
         agreed = bool(ranked) and self.tuning.agreed(candidates, ranked[0][0])
         answered = self.decide(ranked, agreed)
@@ -309,7 +336,8 @@ class Engine:
             cosines = self.contextual.cosines(query.spelled, wait=self.wait_for_model) if self.contextual else None
             if cosines is not None:
                 second_look = True
-                ranked = self.ranking(self._candidates(query, cosines), second_look=True)
+                candidates = self._scoped(self._candidates(query, cosines, assessment), assessment, second_look=True)
+                ranked = self.ranking(candidates, second_look=True)
                 answered = self.decide(ranked, False, second_look=True)
         if not ranked:
             return Result(cleaned, False, 0.0, None, ())
@@ -339,7 +367,7 @@ class Engine:
         """Up to three entries (never out-of-scope kinds) from a ranking, for "Did you mean"."""
         entries = ((self.documents[i], score) for i, score in ranked)
         return tuple(
-            Suggestion(doc.id, doc.questions[0], round(score, 1))
+            Suggestion(doc.id, doc.questions[0], round(score, 1), doc.assessment_id)
             for doc, score in entries
             if isinstance(doc, Entry) and score >= self.tuning.suggestion_floor
         )[:3]
@@ -351,15 +379,32 @@ class Engine:
         scored.sort(key=lambda pair: pair[1], reverse=True)
         return scored
 
-    def candidates(self, question: str, contextual: np.ndarray | None = None) -> list[Candidate]:
+    def collapse(self, candidates: Sequence[Candidate], second_look: bool = False) -> list[Candidate]:
+        """The candidates with those of the same id in several assessments ("author" in each) made one:
+        the best scored of them, standing for the latest assessment's document. So "who wrote this?" is
+        not a tie between two authors, and is answered from the latest assessment."""
+        best: dict[int, Candidate] = {}
+        for candidate in candidates:
+            stand_in = self._stand_in[candidate.index]
+            kept = best.get(stand_in)
+            if kept is None or self.tuning.score(candidate, second_look) > self.tuning.score(kept, second_look):
+                best[stand_in] = candidate if candidate.index == stand_in else replace(candidate, index=stand_in)
+        return list(best.values())
+
+    def _scoped(self, candidates: list[Candidate], assessment: str | None, second_look: bool = False) -> list[Candidate]:
+        """Unscoped, the same entry of several assessments competes once (`collapse`)."""
+        return self.collapse(candidates, second_look) if assessment is None else candidates
+
+    def candidates(self, question: str, assessment: str | None = None, contextual: np.ndarray | None = None) -> list[Candidate]:
         """The documents (entries and out-of-scope kinds) that share the most words with the question or
-        come nearest in meaning, with their measures of fit; `index` points into `documents`. With the
+        come nearest in meaning, with their measures of fit; `index` points into `documents`. With
+        `assessment` (an id), only that assessment's documents and the kinds the series shares. With the
         contextual model's cosines per document (`contextual`), its nearest documents join them.
 
         A question made only of question words ("who are you?") has none: it says nothing about what.
         """
         query = self._read(question)
-        return self._candidates(query, contextual) if query is not None else []
+        return self._candidates(query, contextual, assessment) if query is not None else []
 
     def contextual_cosines(self, question: str) -> np.ndarray | None:
         """The contextual model's cosines per document for `question` (waiting for the index as the
@@ -380,7 +425,7 @@ class Engine:
         weights = {q: max((self._idf[k] for k in m), default=self._unknown_weight) for q, m in matches.items()}
         return _Query(tokens, matches, weights, sum(weights.values()), self.normalizer.spelled_out(corrected))
 
-    def _candidates(self, query: _Query, contextual: np.ndarray | None = None) -> list[Candidate]:
+    def _candidates(self, query: _Query, contextual: np.ndarray | None = None, assessment: str | None = None) -> list[Candidate]:
         matches, weights, total = query.matches, query.weights, query.total
         # coverage: the share of the question's weight that each entry's text accounts for
         coverage: dict[int, float] = defaultdict(float)
@@ -392,6 +437,12 @@ class Engine:
             for index, value in credit.items():
                 coverage[index] += weights[q] * value / total
         meaning = self._meaning(query.spelled)
+        allowed = self._allowed.get(assessment) if assessment is not None else None
+        if allowed is not None:
+            coverage = defaultdict(float, {i: value for i, value in coverage.items() if allowed[i]})
+            meaning = np.where(allowed, meaning, -1.0)  # never among the nearest: not a candidate
+            if contextual is not None:
+                contextual = np.where(allowed, contextual, -1.0)
         pool = heapq.nlargest(self.tuning.candidates, coverage, key=coverage.__getitem__)
         nearest = np.argsort(-meaning, kind="stable")[: self.tuning.meaning_candidates]
         pool += [int(i) for i in nearest if int(i) not in pool]
@@ -450,7 +501,7 @@ class Engine:
     def topic_words(self, entry: Entry, count: int = 3) -> list[str]:
         """The `count` words that most set `entry` apart: frequent in its phrasings, rare elsewhere
         ("mineral deal critical"). A follow-up ("when was that?") is read with these spelled in."""
-        cached = self._topics.get(entry.id)
+        cached = self._topics.get(entry.key)
         if cached is None:
             index = self.documents.index(entry)
             phrasings = self._phrasings_of[index]
@@ -460,30 +511,34 @@ class Engine:
                     if token not in QUESTION_WORDS:
                         counts[token] += 1
             ranked = sorted(counts, key=lambda t: (-counts[t] / len(phrasings) * self._idf[t], t))
-            cached = self._topics[entry.id] = ranked[:count]
+            cached = self._topics[entry.key] = ranked[:count]
         return cached
 
     # --- autocomplete ----------------------------------------------------------------------------
 
-    def autocomplete(self, text: str, limit: int = 25) -> list[str]:
-        """Knowledge-base questions that fit what the user has typed so far, best first."""
+    def autocomplete(self, text: str, limit: int = 25, assessment: str | None = None) -> list[str]:
+        """Knowledge-base questions that fit what the user has typed so far, best first, each once
+        (assessments of a series share their general questions); only `assessment`'s when given."""
         cleaned = clean(text)
+        entries = [e for e in self.entries if assessment is None or e.assessment_id == assessment]
         if not cleaned:
-            return [entry.questions[0] for entry in self.entries[:limit]]
+            return list(dict.fromkeys(entry.questions[0] for entry in entries))[:limit]
         hits = process.extract(
-            _autocomplete_key(cleaned), self._autocomplete_keys, scorer=fuzz.WRatio, limit=limit * 3,
-            score_cutoff=self.tuning.autocomplete_cutoff,
+            _autocomplete_key(cleaned), self._autocomplete_keys, scorer=fuzz.WRatio,
+            limit=limit * 3 if assessment is None else None, score_cutoff=self.tuning.autocomplete_cutoff,
         )
         seen: set[int] = set()
-        out: list[str] = []
+        out: dict[str, None] = {}
         for _key, _score, p in hits:
             owner = self._phrasing_owner[p]
+            if assessment is not None and self.documents[owner].assessment_id != assessment:
+                continue
             if owner not in seen:
                 seen.add(owner)
-                out.append(self.phrasings[p])
+                out.setdefault(self.phrasings[p])
             if len(out) == limit:
                 break
-        return out
+        return list(out)
 
 
 def _dates_of_entries(knowledge: KnowledgeBase) -> dict[str, tuple[str, ...]]:
@@ -498,7 +553,7 @@ def _dates_of_entries(knowledge: KnowledgeBase) -> dict[str, tuple[str, ...]]:
             for event in assessment.timeline:
                 if any(a in b or b in a for a in entry.sources for b in event.sources):
                     found += [event.when, _date_words(event)]
-            dates[entry.id] = tuple(found)
+            dates[entry.key] = tuple(found)
     return dates
 
 

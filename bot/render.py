@@ -78,6 +78,19 @@ def byline(assessment: Assessment) -> str:
     return f"{assessment.title} — {assessment.author}, {assessment.publisher}"
 
 
+def series_label(assessment: Assessment, knowledge: KnowledgeBase) -> str:
+    """"Assessment no. 2, Jun 20, 2025": which assessment of the series, by number and date."""
+    published = date_label(assessment.published.date, assessment.published.precision)
+    return f"Assessment no. {knowledge.number_of(assessment)}, {published}"
+
+
+def answer_byline(assessment: Assessment, knowledge: KnowledgeBase) -> str:
+    """The byline under an answer; once the series holds more than one assessment, it also names which."""
+    if len(knowledge.assessments) < 2:
+        return byline(assessment)
+    return f"{series_label(assessment, knowledge)} · {byline(assessment)}"
+
+
 def quote_block(quotes: tuple[str, ...], limit: int = FIELD_VALUE_LIMIT) -> str:
     return clip("\n".join(f"{QUOTE_MARK}{q}" for q in quotes), limit)
 
@@ -86,8 +99,8 @@ def _entry_card(entry: Entry, title: str, knowledge: KnowledgeBase) -> Card:
     return Card(
         title=title,
         description=entry.answer,
-        fields=(("From the article", quote_block(entry.sources)),),
-        footer=byline(knowledge.assessment(entry.assessment_id)),
+        fields=(("From the article", quote_block(entry.sources)),) if entry.sources else (),
+        footer=answer_byline(knowledge.assessment(entry.assessment_id), knowledge),
     )
 
 
@@ -123,7 +136,7 @@ def render_not_stated(result: Result, entry: Entry, knowledge: KnowledgeBase) ->
         title=result.question or entry.questions[0],
         description=f"{result.reason} What it does report:\n\n{entry.answer}",
         fields=(("From the article", quote_block(entry.sources)),),
-        footer=byline(knowledge.assessment(entry.assessment_id)),
+        footer=answer_byline(knowledge.assessment(entry.assessment_id), knowledge),
         kind="decline",
     )
 
@@ -138,12 +151,13 @@ def render_more(entry: Entry, related: tuple[Suggestion, ...], knowledge: Knowle
         title=f"More on: {entry.questions[0]}",
         description=entry.answer,
         fields=tuple(fields[: FIELDS_LIMIT]),
-        footer=byline(knowledge.assessment(entry.assessment_id)),
+        footer=answer_byline(knowledge.assessment(entry.assessment_id), knowledge),
     )
 
 
 def render_entry(entry_id: str, knowledge: KnowledgeBase) -> Card | None:
-    """An entry shown directly, as when a "Did you mean" suggestion is chosen."""
+    """An entry shown directly, as when a "Did you mean" suggestion is chosen; `entry_id` is its key
+    (a plain id: the first assessment's)."""
     entry = knowledge.entry(entry_id)
     return _entry_card(entry, entry.questions[0], knowledge) if entry else None
 
@@ -229,24 +243,57 @@ def render_event(event: Event, knowledge: KnowledgeBase) -> Card:
     )
 
 
-def render_about(knowledge: KnowledgeBase) -> Card:
-    fields = []
-    for a in knowledge.assessments:
-        number = f"No. {a.number} · " if a.number else ""
-        role = f" ({a.author_role})" if a.author_role else ""
-        published = date_label(a.published.date, a.published.precision)
-        fields.append((clip(a.title, FIELD_NAME_LIMIT), f"{number}{a.author}{role}\n{a.publisher}\nPublished: {published}"))
+def render_about(knowledge: KnowledgeBase, assessment: Assessment | None = None) -> Card:
+    """One assessment (the latest unless another is given): title, number, author, publisher, date."""
+    shown = assessment or knowledge.latest
+    count = len(knowledge.assessments)
+    role = f" ({shown.author_role})" if shown.author_role else ""
+    published = date_label(shown.published.date, shown.published.precision)
+    details = f"No. {knowledge.number_of(shown)} · {shown.author}{role}\n{shown.publisher}\nPublished: {published}"
+    fields = [(clip(shown.title, FIELD_NAME_LIMIT), details)]
+    if shown.whats_new is not None:
+        fields.append(("What is new in it", shown.whats_new.summary))
+    latest = " (the latest)" if shown == knowledge.latest and count > 1 else ""
+    series = " `/assessments` lists them; `/about assessment:` shows another." if count > 1 else ""
     return Card(
         title="What I know",
-        description=f"I answer questions about {len(knowledge.assessments)} assessment(s), quoting the article.",
+        description=(f"I answer questions about {count} assessment{'s' if count != 1 else ''}, quoting the article."
+                     f"{series}\n\nAssessment no. {knowledge.number_of(shown)}{latest}:"),
         fields=tuple(fields),
         kind="info",
     )
 
 
+def assessment_line(assessment: Assessment, knowledge: KnowledgeBase) -> str:
+    """One assessment of the series in a line: number, date, title, author, number of entries."""
+    published = date_label(assessment.published.date, assessment.published.precision)
+    entries = len(assessment.entries)
+    return (f"No. {knowledge.number_of(assessment)} · {published} · {assessment.title} — {assessment.author} · "
+            f"{entries} entr{'y' if entries == 1 else 'ies'}")
+
+
+def render_assessments(knowledge: KnowledgeBase) -> Card:
+    """The series, newest first, within one embed."""
+    lines = [f"• {assessment_line(a, knowledge)}" for a in reversed(knowledge.assessments)]
+    text = ""
+    for shown, line in enumerate(lines):
+        rest = f"\n…and {len(lines) - shown} older ones"
+        if len(text) + len(line) + 1 + len(rest) > DESCRIPTION_LIMIT:
+            text += rest
+            break
+        text += ("\n" if text else "") + line
+    return Card(
+        title=f"The assessments ({len(lines)})",
+        description=text,
+        footer="Ask about one by naming it (“in the first assessment …”) or with /ask assessment:",
+        kind="info",
+    )
+
+
 def render_topics(knowledge: KnowledgeBase) -> Card:
-    """One question per entry: everything the bot can answer, in the order of the article."""
-    lines = [f"• {entry.questions[0]}" for entry in knowledge.entries]
+    """One question per entry: everything the bot can answer, in the order of the article (a question
+    several assessments share, "Who wrote the article?", once)."""
+    lines = [f"• {question}" for question in dict.fromkeys(entry.questions[0] for entry in knowledge.entries)]
     text = ""
     for shown, line in enumerate(lines):
         rest = f"\n…and {len(lines) - shown} more: try /ask and its suggestions"
@@ -268,7 +315,8 @@ HELP_TEXT = (
     "• mention me with a question, or send me a DM\n"
     "• `/timeline` for the timeline at a glance (its phases, with a picture), `actor:` for one actor's events, "
     "`event:` for one in full\n"
-    "• `/about` for the assessments I know, `/topics` for what to ask\n"
+    "• `/assessments` for the series, `/about` for one assessment, `/topics` for what to ask\n"
+    "• name an assessment to ask about it alone: “who wrote the first assessment?”, `/ask assessment:`\n"
     "Every answer quotes the article; when the article doesn't say, I say so."
 )
 

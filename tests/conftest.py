@@ -19,6 +19,9 @@ pytest_plugins = ["tests.discord_helpers"]  # the wire-level tests' fixtures: st
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 ASSESSMENT_FILE = "herbst-2025-05.yaml"
+# A made-up second assessment of the series (tests only, never shipped): its YAML file and its text.
+NEXT_ASSESSMENT = PROJECT_ROOT / "tests" / "fixtures" / "series" / "fixture-2025-06.yaml"
+NEXT_ASSESSMENT_TEXT = PROJECT_ROOT / "tests" / "fixtures" / "series" / "sources" / "fixture-2025-06.txt"
 SUBPROCESS_SITE = Path(loopback_guard.__file__).resolve().parent  # its sitecustomize.py guards subprocesses
 
 
@@ -80,6 +83,35 @@ def knowledge_copy(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE_DIR, target)
     return target
+
+
+def add_next_assessment(directory: Path) -> Path:
+    """Adds the fixture's second assessment to the knowledge directory `directory` exactly as README.md,
+    "Adding the next assessment", says: its text into sources/ first, then its YAML file beside the others.
+    Returns the YAML file's path."""
+    shutil.copyfile(NEXT_ASSESSMENT_TEXT, directory / "sources" / NEXT_ASSESSMENT_TEXT.name)
+    return Path(shutil.copyfile(NEXT_ASSESSMENT, directory / NEXT_ASSESSMENT.name))
+
+
+@pytest.fixture
+def series_copy(knowledge_copy: Path) -> Path:
+    """A writable copy of the shipped knowledge with the fixture's second assessment added."""
+    add_next_assessment(knowledge_copy)
+    return knowledge_copy
+
+
+@pytest.fixture(scope="session")
+def series_knowledge(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    """The shipped knowledge and the fixture's second assessment, loaded once."""
+    directory = tmp_path_factory.mktemp("series") / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, directory)
+    add_next_assessment(directory)
+    return load_knowledge(directory)
+
+
+@pytest.fixture(scope="session")
+def series_engine(series_knowledge: KnowledgeBase) -> Engine:
+    return Engine(series_knowledge)
 
 
 def reverse_timeline(path: Path) -> None:

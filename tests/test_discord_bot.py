@@ -88,9 +88,10 @@ async def test_commands_are_registered_once_across_restarts(
         pass
     [put] = stub.requests_to("PUT", GLOBAL_COMMANDS)
     assert put.status == 200 and not stub.requests_to("PUT", GUILD_COMMANDS)
-    assert sorted(c["name"] for c in put.body) == ["about", "ask", "help", "reload", "timeline", "topics"]
+    assert sorted(c["name"] for c in put.body) == ["about", "ask", "assessments", "help", "reload", "timeline", "topics"]
     ask = next(c for c in put.body if c["name"] == "ask")
     assert ask["options"][0] | {"name": "question", "required": True, "autocomplete": True} == ask["options"][0]
+    assert ask["options"][1] | {"name": "assessment", "required": False, "autocomplete": True} == ask["options"][1]
     assert settings.database_path.with_suffix(".commands.json").is_file()
     assert len(stub.identifies) == 2
 
@@ -142,7 +143,7 @@ async def test_ask_answers_with_the_quote_and_the_byline(
     data = callback.body["data"]
     assert_author_answer(the_embed(data))
     assert not int(data.get("flags") or 0) & EPHEMERAL
-    assert [b["custom_id"] for b in buttons(data)] == ["vote:author:up", "vote:author:down"]
+    assert [b["custom_id"] for b in buttons(data)] == ["vote:1.author:up", "vote:1.author:down"]  # no. 1's `author`
     assert data["allowed_mentions"] == {"parse": []}
 
 
@@ -163,18 +164,19 @@ async def test_ask_declines_and_offers_suggestions_as_buttons(
     assert embed["title"] == UNSURE and not embed.get("fields")
     assert embed["description"].startswith("The assessment gives no casualty figures. I won't guess.\n\nDid you mean:\n")
     offered = buttons(data)
-    assert {b["custom_id"]: b["label"] for b in offered}["suggest:bucha-irpin"] == "What happened in Bucha and Irpin?"
+    assert {b["custom_id"]: b["label"] for b in offered}["suggest:1.bucha-irpin"] == "What happened in Bucha and Irpin?"
     suggested = embed["description"].split("Did you mean:\n", 1)[1].splitlines()
     assert suggested == [f"• {b['label']}" for b in offered]  # a button for each suggestion listed
 
 
 def test_button_labels_and_custom_ids_fit_discords_limits() -> None:
     from bot.discord.views import VoteButton
-    from bot.knowledge import ACTOR_MAX, SLUG_MAX
+    from bot.knowledge import ACTOR_MAX, NUMBER_MAX, SLUG_MAX
     from bot.render import CUSTOM_ID_LIMIT
 
     assert len(SuggestionButton("some-entry", "why " * 100).item.label) == BUTTON_LABEL_LIMIT
-    longest_id = "x" * SLUG_MAX  # the validator refuses longer ids and actor names
+    # The validator refuses longer ids and actor names, and larger numbers: a button's tag is "<number>.<id>".
+    longest_id = f"{NUMBER_MAX}.{'x' * SLUG_MAX}"
     buttons = [SuggestionButton(longest_id), VoteButton(longest_id, helpful=False), TimelinePageButton(999, "A" * ACTOR_MAX)]
     assert all(len(b.item.custom_id) <= CUSTOM_ID_LIMIT for b in buttons)
 
@@ -451,7 +453,7 @@ class BrokenEngine:
     def __init__(self, knowledge: KnowledgeBase) -> None:
         self.knowledge = knowledge
 
-    def answer(self, question: str) -> Any:
+    def answer(self, question: str, assessment: str | None = None) -> Any:
         raise RuntimeError("the engine broke")
 
     def autocomplete(self, text: str, limit: int = 25) -> list[str]:

@@ -124,10 +124,10 @@ def reloading(settings: Settings, knowledge_copy: Path) -> Settings:
 
 
 async def entry_answering(stub: DiscordStub, question: str = ANSWERED) -> str:
-    """The entry id the bot answers `question` with, read from its 👍 button."""
+    """The entry id the bot answers `question` with, read from its 👍 button ("vote:<number>.<id>:up")."""
     callback = await interact(stub, payloads.slash_command(WORLD, "ask", {"question": question}))
     [up, _down] = vote_ids(callback.body["data"])
-    return up.split(":")[1]
+    return up.split(":")[1].partition(".")[2]
 
 
 @bounded
@@ -335,10 +335,10 @@ async def test_declined_and_unsure_questions_in_servers_are_recorded_never_dms_n
     assert [row[:4] for row in stored] == [
         (int(GUILD), DECLINED, 0, None),
         (int(GUILD), UNSURE, 0, None),
-        (int(GUILD), LOW_SCORED, 1, "author"),
+        (int(GUILD), LOW_SCORED, 1, "herbst-2025-05/author"),  # entries by their keys across the series
     ]
     offered = [json.loads(row[4]) for row in stored]
-    assert offered[0] == [] and "bucha-irpin" in offered[1]  # the "Did you mean" entries the asker saw
+    assert offered[0] == [] and "herbst-2025-05/bucha-irpin" in offered[1]  # the "Did you mean" entries the asker saw
     stored_text = dump(settings.database_path)
     assert WORLD.user_id not in stored_text and WORLD.user_name not in stored_text
 
@@ -371,15 +371,15 @@ async def test_votes_are_one_per_person_per_answer_and_thanked_privately(
     assert await press(down) == "Changed your vote."
     bob = payloads.user(payloads.snowflake(), "bob")
     assert await press(down, invoker=bob) == "Thanks, noted."
-    assert bot.records.votes() == [EntryVotes("author", down=2, up=0)]
+    assert bot.records.votes() == [EntryVotes("herbst-2025-05/author", down=2, up=0)]  # the entry across the series
     stored_text = dump(settings.database_path)
     assert WORLD.user_id not in stored_text and bob["id"] not in stored_text
 
 
 @bounded
 async def test_a_did_you_mean_answer_carries_vote_buttons_too(stub: DiscordStub, bot: AssessmentBot) -> None:
-    callback = await interact(stub, payloads.button_press(WORLD, "suggest:author"))
-    assert vote_ids(callback.body["data"]) == ["vote:author:up", "vote:author:down"]
+    callback = await interact(stub, payloads.button_press(WORLD, "suggest:author"))  # as before the series
+    assert vote_ids(callback.body["data"]) == ["vote:1.author:up", "vote:1.author:down"]
 
 
 @bounded

@@ -138,9 +138,10 @@ def watching(settings: Settings, knowledge_copy: Path) -> Settings:
 
 
 async def answering_entry(stub: DiscordStub) -> str:
-    """The entry the bot answers "who wrote this article?" with, read from its 👍 button."""
+    """The entry the bot answers "who wrote this article?" with, read from its 👍 button ("vote:<number>.<id>:up")."""
     callback = await interact(stub, payloads.slash_command(WORLD, "ask", {"question": "who wrote this article?"}))
-    return next(b["custom_id"] for b in buttons(callback.body["data"]) if b["custom_id"].startswith("vote:")).split(":")[1]
+    tag = next(b["custom_id"] for b in buttons(callback.body["data"]) if b["custom_id"].startswith("vote:")).split(":")[1]
+    return tag.partition(".")[2]
 
 
 async def looks(bot: AssessmentBot, count: int) -> None:

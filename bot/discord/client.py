@@ -146,10 +146,11 @@ class AssessmentBot(commands.Bot):
         """Keeps a declined or low-confidence question for the report (never one asked in a DM)."""
         if not worth_recording(question=result.question, matched=result.matched, score=result.score, direct=guild_id is None):
             return
+        # Entries across the series by their keys ("herbst-2025-05/author"): the same id may be in several.
         await self.with_records(lambda records: records.record_question(
             question=result.question, guild_id=guild_id, matched=result.matched,
-            entry_id=result.entry.id if result.entry else None,
-            score=result.score, suggestions=[s.entry_id for s in result.suggestions],
+            entry_id=result.entry.key if result.entry else None,
+            score=result.score, suggestions=[s.key for s in result.suggestions],
         ))
 
     def retry_after(self, source: discord.Message | discord.Interaction) -> float | None:

@@ -20,6 +20,7 @@ RESTARTING = "I'm restarting right now; please ask again in a minute."
 # When Discord refuses the answer itself (400: its content) or the channel (403, 404: no access).
 ANSWER_REFUSED = "Sorry, Discord would not take my answer to that. It has been logged."
 CHANNEL_CLOSED = "I can't post in that channel, so I couldn't answer you there. Ask me here, or with /ask."
+NO_SUCH_ASSESSMENT = "No assessment of the series matches that; pick one from the list as you type, or see /assessments."
 
 
 async def say_privately(interaction: discord.Interaction, text: str) -> None:

@@ -19,7 +19,8 @@ from bot.chronology import actor_order, overview, swatches
 from bot.discord.embeds import card_to_embed
 from bot.discord.replies import failed, say_privately
 from bot.conversation import Context, Reply
-from bot.matching import Result
+from bot.knowledge import Entry, KnowledgeBase
+from bot.matching import Result, Suggestion
 from bot.render import BUTTON_LABEL_LIMIT, clip, render_entry, render_timeline
 
 if TYPE_CHECKING:
@@ -49,10 +50,27 @@ def _bot(interaction: discord.Interaction) -> AssessmentBot:
     return interaction.client  # type: ignore[return-value]
 
 
-# The custom ids of the answer buttons: the entry travels in them, for the buttons themselves and for
-# reading a reply to their message as a follow-up (`context_of`).
-SUGGEST_ID = re.compile(r"suggest:(?P<entry>[a-z0-9-]+)")
-VOTE_ID = re.compile(r"vote:(?P<entry>[a-z0-9-]+):(?P<way>up|down)")
+# The custom ids of the answer buttons: the entry travels in them as a tag, "<assessment number>.<entry
+# id>" ("2.author", at most 5 + 1 + 64 characters: bot.knowledge's NUMBER_MAX and SLUG_MAX), for the
+# buttons themselves and for reading a reply to their message as a follow-up (`context_of`). A tag
+# without a number (a message from before the series) names the first assessment holding that id.
+TAG = r"(?P<tag>(?:\d+\.)?[a-z0-9-]+)"
+SUGGEST_ID = re.compile(rf"suggest:{TAG}")
+VOTE_ID = re.compile(rf"vote:{TAG}:(?P<way>up|down)")
+
+
+def tag_of(entry_id: str, assessment_id: str, knowledge: KnowledgeBase) -> str:
+    """The tag of an entry in custom ids: "2.author"."""
+    return f"{knowledge.number_of(assessment_id)}.{entry_id}" if assessment_id else entry_id
+
+
+def entry_of(tag: str, knowledge: KnowledgeBase) -> Entry | None:
+    """The entry a custom id's tag names, or None when the knowledge no longer holds it."""
+    number, dot, entry_id = tag.rpartition(".")
+    if not dot:
+        return knowledge.entry(entry_id)
+    assessment = knowledge.numbered(int(number))
+    return knowledge.entry(entry_id, assessment.id) if assessment else None
 
 
 class SuggestionButton(discord.ui.DynamicItem[discord.ui.Button], template=SUGGEST_ID):
@@ -60,23 +78,29 @@ class SuggestionButton(discord.ui.DynamicItem[discord.ui.Button], template=SUGGE
 
     doing = "showing that answer"
 
-    def __init__(self, entry_id: str, label: str = "…"):
+    def __init__(self, tag: str, label: str = "…"):
         super().__init__(
-            discord.ui.Button(label=clip(label, BUTTON_LABEL_LIMIT), style=discord.ButtonStyle.secondary, custom_id=f"suggest:{entry_id}")
+            discord.ui.Button(label=clip(label, BUTTON_LABEL_LIMIT), style=discord.ButtonStyle.secondary, custom_id=f"suggest:{tag}")
         )
-        self.entry_id = entry_id
+        self.tag = tag
+
+    @classmethod
+    def offering(cls, suggestion: Suggestion, knowledge: KnowledgeBase) -> SuggestionButton:
+        return cls(tag_of(suggestion.entry_id, suggestion.assessment_id, knowledge), suggestion.question)
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> SuggestionButton:
-        return cls(match["entry"], item.label or "…")
+        return cls(match["tag"], item.label or "…")
 
     @reports_failures
     async def callback(self, interaction: discord.Interaction) -> None:
-        card = render_entry(self.entry_id, _bot(interaction).knowledge)
-        if card is None:
+        knowledge = _bot(interaction).knowledge
+        entry = entry_of(self.tag, knowledge)
+        card = render_entry(entry.key, knowledge) if entry else None
+        if entry is None or card is None:
             await interaction.response.send_message("That answer is no longer in the knowledge base; try /ask again.", ephemeral=True)
             return
-        view = _view(vote_buttons(self.entry_id))
+        view = _view(vote_buttons(entry, knowledge))
         await interaction.response.send_message(embed=card_to_embed(card), ephemeral=True, **({"view": view} if view else {}))
 
 
@@ -87,17 +111,17 @@ class VoteButton(
 
     doing = "recording your vote"
 
-    def __init__(self, entry_id: str, helpful: bool):
+    def __init__(self, tag: str, helpful: bool):
         emoji, label, way = ("👍", "Helpful", "up") if helpful else ("👎", "Not helpful", "down")
         super().__init__(
-            discord.ui.Button(emoji=emoji, label=label, style=discord.ButtonStyle.secondary, custom_id=f"vote:{entry_id}:{way}")
+            discord.ui.Button(emoji=emoji, label=label, style=discord.ButtonStyle.secondary, custom_id=f"vote:{tag}:{way}")
         )
-        self.entry_id = entry_id
+        self.tag = tag
         self.helpful = helpful
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> VoteButton:
-        return cls(match["entry"], match["way"] == "up")
+        return cls(match["tag"], match["way"] == "up")
 
     @reports_failures
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -106,8 +130,10 @@ class VoteButton(
         await interaction.response.defer(ephemeral=True, thinking=True)
         bot = _bot(interaction)
         message_id = interaction.message.id if interaction.message else interaction.id
+        entry = entry_of(self.tag, bot.knowledge)
+        recorded = entry.key if entry else self.tag  # the entry across the series ("herbst-2025-05/author")
         first = await bot.with_records(lambda records: records.record_vote(
-            message_id=message_id, entry_id=self.entry_id, voter_id=interaction.user.id, helpful=self.helpful))
+            message_id=message_id, entry_id=recorded, voter_id=interaction.user.id, helpful=self.helpful))
         records = bot.records
         if first:
             text = "Thanks, noted."
@@ -119,44 +145,49 @@ class VoteButton(
         await interaction.followup.send(text, ephemeral=True)
 
 
-def vote_buttons(entry_id: str) -> list[discord.ui.Item[Any]]:
-    return [VoteButton(entry_id, helpful=True), VoteButton(entry_id, helpful=False)]
+def vote_buttons(entry: Entry, knowledge: KnowledgeBase) -> list[discord.ui.Item[Any]]:
+    tag = tag_of(entry.id, entry.assessment_id, knowledge)
+    return [VoteButton(tag, helpful=True), VoteButton(tag, helpful=False)]
 
 
-def answer_view(result: Result) -> discord.ui.View | None:
+def answer_view(result: Result, knowledge: KnowledgeBase) -> discord.ui.View | None:
     """The buttons under an answer: 👍 and 👎 for an answer, one per suggestion for a decline."""
     if result.entry is not None:
-        return _view(vote_buttons(result.entry.id))
-    return _view([SuggestionButton(s.entry_id, s.question) for s in result.suggestions])
+        return _view(vote_buttons(result.entry, knowledge))
+    return _view([SuggestionButton.offering(s, knowledge) for s in result.suggestions])
 
 
-def reply_view(reply: Reply) -> discord.ui.View | None:
+def reply_view(reply: Reply, knowledge: KnowledgeBase) -> discord.ui.View | None:
     """The buttons under a reply. They also carry what a later reply to this message is read against
     (`context_of`): the entry answered with (its votes) and the entries offered (its suggestions)."""
     if reply.kind == "more" and reply.entry is not None:
-        related = [SuggestionButton(s.entry_id, s.question) for s in reply.related]
-        return _view([*vote_buttons(reply.entry.id), *related])
+        related = [SuggestionButton.offering(s, knowledge) for s in reply.related]
+        return _view([*vote_buttons(reply.entry, knowledge), *related])
     if reply.kind in ("answer", "decline") and reply.result is not None:
-        return answer_view(reply.result)
+        return answer_view(reply.result, knowledge)
     return None
 
 
-def context_of(message: discord.Message) -> Context | None:
+def context_of(message: discord.Message, knowledge: KnowledgeBase) -> Context | None:
     """What the bot's `message` answered, read back from its buttons (so it survives a restart), and the
     question it answered (its embed's title): for reading a reply to that message as a follow-up."""
-    entry_id: str | None = None
+    answered: str | None = None
     offered: list[str] = []
     for row in message.components:
         for item in getattr(row, "children", ()):
             custom_id = getattr(item, "custom_id", None) or ""
             if match := VOTE_ID.fullmatch(custom_id):
-                entry_id = entry_id or match["entry"]
+                answered = answered or match["tag"]
             elif match := SUGGEST_ID.fullmatch(custom_id):
-                offered.append(match["entry"])
-    if entry_id is None and not offered:
+                suggested = entry_of(match["tag"], knowledge)
+                offered.append(suggested.key if suggested else match["tag"])
+    if answered is None and not offered:
         return None
     question = message.embeds[0].title if message.embeds and message.embeds[0].title else ""
-    return Context(entry_id, tuple(offered), question)
+    entry = entry_of(answered, knowledge) if answered else None
+    if entry is None:  # no longer in the knowledge base: nothing to read a follow-up against
+        return Context(answered.rpartition(".")[2] if answered else None, tuple(offered), question)
+    return Context(entry.id, tuple(offered), question, entry.assessment_id)
 
 
 def _view(items: Sequence[discord.ui.Item[Any]]) -> discord.ui.View | None:

@@ -17,12 +17,20 @@ import yaml
 
 from bot.knowledge.document import Document, RefusedYAML, field_name
 from bot.knowledge.files import UnreadableFile, knowledge_files, read_text
-from bot.knowledge.model import Assessment, KnowledgeBase, Phrasebook, Vocabulary
+from bot.knowledge.model import Assessment, KnowledgeBase, OutOfScope, Phrasebook, Vocabulary, series_order
 from bot.knowledge.phases import with_phases
 from bot.knowledge.phrasebook import PHRASEBOOK_FILE, load_phrasebook
 from bot.knowledge.problems import MAX_PROBLEMS, KnowledgeError, Problem
 from bot.knowledge.review import Checked, warnings_of
-from bot.knowledge.schema import VOCABULARY_FILE, Checker, TooManyProblems, load_assessment, load_vocabulary
+from bot.knowledge.schema import (
+    SHARED_FILE,
+    VOCABULARY_FILE,
+    Checker,
+    TooManyProblems,
+    load_assessment,
+    load_shared,
+    load_vocabulary,
+)
 
 
 def load_knowledge(directory: Path | str) -> KnowledgeBase:
@@ -51,6 +59,8 @@ def _load(root: Path) -> Checked:
     assessments: list[tuple[Assessment, Document]] = []
     vocabulary = Vocabulary(MappingProxyType({}), frozenset())
     phrasebook = Phrasebook()
+    shared: tuple[OutOfScope, ...] = ()
+    shared_doc: Document | None = None
 
     for path in knowledge_files(root):
         display = _display_path(path, root)
@@ -65,6 +75,8 @@ def _load(root: Path) -> Checked:
                 vocabulary = load_vocabulary(doc, check)
             elif path.name == PHRASEBOOK_FILE:
                 phrasebook = load_phrasebook(doc, check)
+            elif path.name == SHARED_FILE:
+                shared, shared_doc = load_shared(doc, check), doc
             else:
                 assessment = load_assessment(doc, root, check)
                 if assessment is not None:
@@ -78,11 +90,13 @@ def _load(root: Path) -> Checked:
 
     if not assessments and not problems:
         problems.append(Problem(str(root), None, "", "no assessment files (*.yaml) found"))
-    problems += islice(_problems_across_files(assessments), MAX_PROBLEMS)
+    assessments.sort(key=lambda pair: series_order(pair[0]))
+    problems += islice(_problems_across_files(assessments, shared, shared_doc), MAX_PROBLEMS)
+    problems += islice(_problems_of_numbers(assessments), MAX_PROBLEMS)
     warnings = warnings_of(assessments, phrasebook)
     if problems:
         raise KnowledgeError(sorted(problems, key=lambda p: (p.file, p.line or 0)), warnings)
-    return Checked(KnowledgeBase(tuple(a for a, _ in assessments), vocabulary, phrasebook), tuple(warnings))
+    return Checked(KnowledgeBase(tuple(a for a, _ in assessments), vocabulary, phrasebook, shared), tuple(warnings))
 
 
 def _read(path: Path, display: str, problems: list[Problem]) -> Document | None:
@@ -101,33 +115,73 @@ def _read(path: Path, display: str, problems: list[Problem]) -> Document | None:
     return None
 
 
-def _problems_across_files(assessments: list[tuple[Assessment, Document]]) -> Iterator[Problem]:
-    """Ids and question phrasings must be unique across every file."""
-    ids: dict[str, str] = {}
-    phrasings: dict[str, str] = {}
+def _problems_across_files(
+    assessments: list[tuple[Assessment, Document]], shared: tuple[OutOfScope, ...], shared_doc: Document | None,
+) -> Iterator[Problem]:
+    """Assessment ids are unique across files. Within one assessment, ids (of entries, events and
+    out-of-scope kinds) and question phrasings are unique, and no phrasing repeats one of the kinds
+    shared by the series (shared.yaml); across assessments both may repeat, since every assessment has
+    its own "who wrote this?"."""
+    shared_phrasings: dict[str, str] = {}
+    if shared_doc is not None:
+        yield from _unique_ids(shared_doc, [(("out_of_scope", i, "id"), o.id) for i, o in enumerate(shared)], {})
+        yield from _unique_phrasings(shared_doc, [("out_of_scope", shared)], shared_phrasings)
+    assessment_ids: dict[str, str] = {}
     for assessment, doc in assessments:
-        owners = [(("assessment", "id"), assessment.id)]
-        owners += [(("entries", i, "id"), e.id) for i, e in enumerate(assessment.entries)]
+        yield from _unique_ids(doc, [(("assessment", "id"), assessment.id)], assessment_ids)
+        owners = [(("entries", i, "id"), e.id) for i, e in enumerate(assessment.entries)]
         owners += [(("timeline", i, "id"), e.id) for i, e in enumerate(assessment.timeline)]
         owners += [(("out_of_scope", i, "id"), o.id) for i, o in enumerate(assessment.out_of_scope)]
-        for path, item_id in owners:
-            if not item_id:
-                continue
-            place = f"{doc.display}:{doc.line(path)}"
-            if item_id in ids:
-                yield Problem(doc.display, doc.line(path), field_name(path), f"duplicate id '{item_id}' (first at {ids[item_id]})")
-            else:
-                ids[item_id] = place
+        yield from _unique_ids(doc, owners, {})
         askable = [("entries", assessment.entries), ("out_of_scope", assessment.out_of_scope)]
-        for section, items in askable:
-            for i, item in enumerate(items):
-                for j, question in enumerate(item.questions):
-                    key = " ".join(re.sub(r"[^\w\s]", " ", question.casefold()).split())
-                    path = (section, i, "questions", j)
-                    if key in phrasings:
-                        yield Problem(doc.display, doc.line(path), field_name(path), f"question {question!r} duplicates one in {phrasings[key]}")
-                    else:
-                        phrasings[key] = f"{doc.display}:{doc.line(path)} ({item.id})"
+        yield from _unique_phrasings(doc, askable, dict(shared_phrasings))
+
+
+def _unique_ids(doc: Document, owners: list[tuple[tuple, str]], ids: dict[str, str]) -> Iterator[Problem]:
+    """A problem for each id of `owners` already in `ids` (id -> where it first appeared), which grows."""
+    for path, item_id in owners:
+        if not item_id:
+            continue
+        if item_id in ids:
+            yield Problem(doc.display, doc.line(path), field_name(path), f"duplicate id '{item_id}' (first at {ids[item_id]})")
+        else:
+            ids[item_id] = f"{doc.display}:{doc.line(path)}"
+
+
+def _unique_phrasings(doc: Document, askable: list[tuple[str, tuple]], phrasings: dict[str, str]) -> Iterator[Problem]:
+    """A problem for each question phrasing already in `phrasings` (its words -> where), which grows."""
+    for section, items in askable:
+        for i, item in enumerate(items):
+            for j, question in enumerate(item.questions):
+                key = " ".join(re.sub(r"[^\w\s]", " ", question.casefold()).split())
+                path = (section, i, "questions", j)
+                if key in phrasings:
+                    yield Problem(doc.display, doc.line(path), field_name(path), f"question {question!r} duplicates one in {phrasings[key]}")
+                else:
+                    phrasings[key] = f"{doc.display}:{doc.line(path)} ({item.id})"
+
+
+def _problems_of_numbers(assessments: list[tuple[Assessment, Document]]) -> Iterator[Problem]:
+    """Each assessment's place in the series is one number (its own, or its position when it has none),
+    never another's, and numbers rise with publication dates: a button or a question ("assessment no. 2")
+    must name one assessment."""
+    path = ("assessment", "number")
+    taken: dict[int, str] = {}
+    for assessment, doc in assessments:
+        if assessment.number is not None:
+            if assessment.number in taken:
+                yield Problem(doc.display, doc.line(path), field_name(path), f"number {assessment.number} is already "
+                              f"that of {taken[assessment.number]}")
+            taken.setdefault(assessment.number, f"{doc.display}:{doc.line(path)}")
+    for position, (assessment, doc) in enumerate(assessments, start=1):
+        if assessment.number is None and position in taken:
+            yield Problem(doc.display, doc.line(("assessment",)), "assessment", f"has no number, and its place in the "
+                          f"series ({position}) is the number of {taken[position]}: give it a number")
+    numbered = [(a, doc) for a, doc in assessments if a.number is not None]
+    for (earlier, _), (later, doc) in zip(numbered, numbered[1:]):
+        if later.number is not None and earlier.number is not None and later.number < earlier.number:
+            yield Problem(doc.display, doc.line(path), field_name(path), f"number {later.number} comes before "
+                          f"{earlier.number} ({earlier.id}) but is published after it")
 
 
 def _display_path(path: Path, root: Path) -> str:

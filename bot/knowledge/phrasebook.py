@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.knowledge.document import Document
-from bot.knowledge.model import Phrasebook, SmallTalk
+from bot.knowledge.model import Phrasebook, SeriesWords, SmallTalk
 from bot.knowledge.schema import Checker, items_of
 
 PHRASEBOOK_FILE = "conversation.yaml"
@@ -17,10 +17,12 @@ SECTIONS = {
     "listen": ("address", "article", "others", "tags"),
     "answering": ("no_reason",),
 }
+SERIES_KEYS = ("nouns", "determiners", "latest", "previous", "earliest", "ordinals", "months", "marks", "whats_new", "since")
+MONTHS = 12
 
 
 def load_phrasebook(doc: Document, check: Checker) -> Phrasebook:
-    top = check.mapping(doc.data, (), ("small_talk",), tuple(SECTIONS))
+    top = check.mapping(doc.data, (), ("small_talk",), (*SECTIONS, "series"))
     kinds: list[SmallTalk] = []
     owner: dict[str, str] = {}
     for i, item in enumerate(items_of(top.get("small_talk"), ("small_talk",), check, minimum=1)):
@@ -48,4 +50,12 @@ def load_phrasebook(doc: Document, check: Checker) -> Phrasebook:
         raw = check.mapping(top.get(section) or {}, (section,), (), keys)
         for key in keys:
             words[key] = check.texts(raw[key], (section, key)) if key in raw else ()
-    return Phrasebook(small_talk=tuple(kinds), **words)
+    return Phrasebook(small_talk=tuple(kinds), series=_series_words(top.get("series") or {}, check), **words)
+
+
+def _series_words(value: object, check: Checker) -> SeriesWords:
+    raw = check.mapping(value, ("series",), (), SERIES_KEYS)
+    words = {key: check.texts(raw[key], ("series", key)) if key in raw else () for key in SERIES_KEYS}
+    if words["months"] and len(raw.get("months") or ()) != MONTHS:
+        check.add(("series", "months"), f"has {len(raw['months'])} item(s), needs one per month ({MONTHS}), January first")
+    return SeriesWords(**words)

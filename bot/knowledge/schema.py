@@ -16,14 +16,18 @@ from typing import Any
 
 from bot.knowledge.document import Document, field_name
 from bot.knowledge.files import SOURCES_DIR, UnreadableFile, read_text
-from bot.knowledge.model import Assessment, Entry, Event, OutOfScope, Published, Vocabulary
+from bot.knowledge.model import WHATS_NEW_ID, Assessment, Entry, Event, OutOfScope, Published, Vocabulary, WhatsNew
 from bot.knowledge.problems import MAX_PROBLEMS, Problem, shorten
 
 VOCABULARY_FILE = "vocabulary.yaml"
 REVIEW_KEY = "review"  # marks an item not yet reviewed (python -m bot draft writes it; review.py warns)
+SHARED_FILE = "shared.yaml"  # what the whole series shares: out-of-scope kinds
 PRECISIONS = ("day", "week", "part-of-month", "month", "year")
 MIN_QUESTIONS = 5
 SLUG_MAX = 64
+# An assessment's number travels with an entry id in Discord button ids ("vote:2.author:down", at most
+# 100 characters): five digits and a 64-character id make 80.
+NUMBER_MAX = 99_999
 ACTOR_MAX = 40
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -139,7 +143,7 @@ def load_assessment(doc: Document, root: Path, check: Checker) -> Assessment | N
     meta = check.mapping(
         top.get("assessment"), ("assessment",),
         ("id", "title", "author", "publisher", "published", "source"),
-        ("author_role", "series", "number", REVIEW_KEY),
+        ("author_role", "series", "number", "whats_new", REVIEW_KEY),
     )
     p = ("assessment",)
     assessment_id = check.slug(meta.get("id"), p + ("id",))
@@ -153,9 +157,13 @@ def load_assessment(doc: Document, root: Path, check: Checker) -> Assessment | N
     if number is not None and (not isinstance(number, int) or isinstance(number, bool) or number < 1):
         check.add(p + ("number",), f"'{_quoted(number)}' is not a positive whole number")
         number = None
+    elif number is not None and number > NUMBER_MAX:
+        check.add(p + ("number",), f"{number} is over {NUMBER_MAX:,} (numbers travel in Discord button ids)")
+        number = None
 
     source = check.text(meta.get("source"), p + ("source",))
     source_text = _source_text(root, source, p + ("source",), check) if source else ""
+    whats_new = _load_whats_new(meta["whats_new"], p + ("whats_new",), source_text, check) if "whats_new" in meta else None
 
     entries = tuple(
         _load_entry(item, ("entries", i), assessment_id, source_text, check)
@@ -183,6 +191,25 @@ def load_assessment(doc: Document, root: Path, check: Checker) -> Assessment | N
         author_role=str(meta.get("author_role") or "").strip(),
         series=str(meta.get("series") or "").strip(),
         number=number,
+        whats_new=whats_new,
+    )
+
+
+def _load_whats_new(value: Any, path: tuple, source: str, check: Checker) -> WhatsNew | None:
+    raw = check.mapping(value, path, ("summary",), ("sources",))
+    if not raw:
+        return None
+    summary = fold_whitespace(check.text(raw.get("summary"), path + ("summary",)))
+    sources = check.quotes(raw["sources"], path + ("sources",), source) if "sources" in raw else ()
+    return WhatsNew(summary, sources)
+
+
+def load_shared(doc: Document, check: Checker) -> tuple[OutOfScope, ...]:
+    """knowledge/shared.yaml: the out-of-scope kinds of question every assessment declines alike."""
+    top = check.mapping(doc.data, (), ("out_of_scope",))
+    return tuple(
+        _load_out_of_scope(item, ("out_of_scope", i), "", check)
+        for i, item in enumerate(items_of(top.get("out_of_scope"), ("out_of_scope",), check, minimum=1))
     )
 
 
@@ -226,8 +253,11 @@ def _load_entry(item: Any, path: tuple, assessment_id: str, source: str, check: 
     if not isinstance(gives_reasons, bool):
         check.add(path + ("gives_reasons",), f"'{_quoted(gives_reasons)}' is not true or false")
         gives_reasons = False
+    entry_id = check.slug(raw.get("id"), path + ("id",))
+    if entry_id == WHATS_NEW_ID:
+        check.add(path + ("id",), f"'{WHATS_NEW_ID}' is kept for the assessment's whats_new: choose another id")
     return Entry(
-        id=check.slug(raw.get("id"), path + ("id",)),
+        id=entry_id,
         assessment_id=assessment_id,
         questions=check.texts(raw.get("questions"), path + ("questions",), minimum=MIN_QUESTIONS),
         answer=fold_whitespace(check.text(raw.get("answer"), path + ("answer",))),
@@ -261,6 +291,7 @@ def _load_event(item: Any, path: tuple, assessment_id: str, source: str, check: 
         event=fold_whitespace(check.text(raw.get("event"), path + ("event",))),
         actors=check.actors(raw.get("actors"), path + ("actors",)),
         sources=check.quotes(raw.get("sources"), path + ("sources",), source),
+        reported_by=(assessment_id,),
     )
 
 

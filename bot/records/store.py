@@ -176,24 +176,27 @@ class Records:
 
     # --- reports -----------------------------------------------------------------------------------
 
-    def unanswered(self, limit: int = 20) -> list[QuestionGroup]:
+    def unanswered(self, limit: int = 20, first_assessment: str | None = None) -> list[QuestionGroup]:
         """The `limit` most frequent unanswered questions, near-identical wordings grouped; [] on failure.
 
         Unanswered means the engine declined (too little confidence, or too close a runner-up).
         Groups are ordered by count, then by the most recent question. Rows edited by hand into values
-        of the wrong type are still counted, with what can be read of them.
+        of the wrong type are still counted, with what can be read of them. Entries are named by their
+        keys ("herbst-2025-05/author"); a plain id, recorded before the series, is read as an entry of
+        `first_assessment` when it is given.
         """
-        return self._grouped("suggestions", "matched = 0", limit, _suggestions)
+        return self._grouped("suggestions", "matched = 0", limit, _suggestions, first_assessment)
 
-    def low_confidence(self, limit: int = 20) -> list[QuestionGroup]:
+    def low_confidence(self, limit: int = 20, first_assessment: str | None = None) -> list[QuestionGroup]:
         """The `limit` most frequent questions answered with low confidence, grouped like `unanswered`; [] on failure.
 
         Each group's `suggestions` are the entries the bot answered with, most often first.
         """
-        return self._grouped("entry_id", "matched = 1", limit, _entry)
+        return self._grouped("entry_id", "matched = 1", limit, _entry, first_assessment)
 
     def _grouped(
-        self, entries_column: str, condition: str, limit: int, entries: Callable[[object], tuple[str, ...]]
+        self, entries_column: str, condition: str, limit: int, entries: Callable[[object], tuple[str, ...]],
+        first_assessment: str | None,
     ) -> list[QuestionGroup]:
         # Identical rows are collapsed by SQLite; only distinct wordings reach the fuzzy grouping. A time
         # or score edited into something else reads as NULL here, which MAX skips.
@@ -205,21 +208,24 @@ class Records:
 
         def report(conn: sqlite3.Connection) -> list[QuestionGroup]:
             rows = [
-                QuestionRow(_text(question), entries(raw_entries), count, from_unix_seconds(last), _score(best))
+                QuestionRow(_text(question), tuple(_keyed(e, first_assessment) for e in entries(raw_entries)), count,
+                            from_unix_seconds(last), _score(best))
                 for question, raw_entries, count, last, best in conn.execute(query)
             ]
             return group_questions(rows)[:limit]
 
         return self._run(report, [])
 
-    def votes(self, limit: int = 20) -> list[EntryVotes]:
-        """Entries that received votes, the most 👎 first (then the fewest 👍); [] on failure."""
+    def votes(self, limit: int = 20, first_assessment: str | None = None) -> list[EntryVotes]:
+        """Entries that received votes, the most 👎 first (then the fewest 👍); [] on failure. A plain
+        entry id (a vote from before the series) counts for `first_assessment`'s entry when it is given."""
 
         def report(conn: sqlite3.Connection) -> list[EntryVotes]:
             rows = conn.execute(
-                "SELECT entry_id, SUM(helpful = 0), SUM(helpful = 1) FROM votes GROUP BY entry_id"
-                " ORDER BY SUM(helpful = 0) DESC, SUM(helpful = 1) ASC, entry_id LIMIT ?",
-                (limit,),
+                "SELECT entry, SUM(helpful = 0), SUM(helpful = 1) FROM (SELECT helpful, CASE WHEN ? IS NOT NULL"
+                " AND instr(entry_id, '/') = 0 THEN ? || '/' || entry_id ELSE entry_id END AS entry FROM votes)"
+                " GROUP BY entry ORDER BY SUM(helpful = 0) DESC, SUM(helpful = 1) ASC, entry LIMIT ?",
+                (first_assessment, first_assessment, limit),
             ).fetchall()
             return [EntryVotes(_text(entry_id), int(down or 0), int(up or 0)) for entry_id, down, up in rows]
 
@@ -345,3 +351,8 @@ def _suggestions(raw: object) -> tuple[str, ...]:
 
 def _entry(raw: object) -> tuple[str, ...]:
     return () if raw is None else (_text(raw),)
+
+
+def _keyed(entry: str, first_assessment: str | None) -> str:
+    """An entry as recorded, named by its key: a plain id (recorded before the series) as `first_assessment`'s."""
+    return f"{first_assessment}/{entry}" if first_assessment and "/" not in entry else entry

@@ -23,8 +23,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.conversation import Context, Conversation, Memory, Reply
+from bot.discord.choices import assessment_choices
 from bot.discord.embeds import card_to_embed
-from bot.discord.replies import ANSWER_REFUSED, CHANNEL_CLOSED, FAILED, RESTARTING, reply, say_privately
+from bot.discord.replies import ANSWER_REFUSED, CHANNEL_CLOSED, FAILED, NO_SUCH_ASSESSMENT, RESTARTING, reply, say_privately
 from bot.discord.views import context_of, reply_view
 from bot.matching import Result
 from bot.render import AUTOCOMPLETE_CHOICES, CHOICE_LIMIT, clip, render_reply
@@ -72,8 +73,12 @@ class QuestionsCog(commands.Cog):
         return self._conversation
 
     @app_commands.command(name="ask", description="Ask a question about the assessment, in plain words")
-    @app_commands.describe(question="Your question; suggestions from the knowledge base appear as you type")
-    async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, MAX_QUESTION_CHARS]) -> None:
+    @app_commands.describe(
+        question="Your question; suggestions from the knowledge base appear as you type",
+        assessment="Only this assessment of the series (by number, date or title); by default the latest that answers",
+    )
+    async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, MAX_QUESTION_CHARS],
+                  assessment: app_commands.Range[str, 1, CHOICE_LIMIT] | None = None) -> None:
         with self.bot.in_flight.track():  # the stop waits for this reply, a notice included
             if self.bot.stopping:
                 await interaction.response.send_message(RESTARTING, ephemeral=True)
@@ -84,16 +89,20 @@ class QuestionsCog(commands.Cog):
                 await interaction.response.send_message(cooldown_message(retry_after), ephemeral=True)
                 return
             conversation = self.conversation
+            within = conversation.series.resolve(assessment) if assessment else None
+            if assessment and within is None:
+                await interaction.response.send_message(NO_SUCH_ASSESSMENT, ephemeral=True)
+                return
             key = (interaction.user.id, interaction.channel_id)
             context = self.memory.get(key)
-            answer = conversation.respond(question, context)
+            answer = conversation.respond(question, context, assessment=within.id if within else None)
             card = render_reply(answer, conversation.knowledge)
             assert card is not None  # only a listen channel gets silence
             try:
                 if answer.kind == "small_talk":  # a word in passing, for the asker alone
                     await interaction.response.send_message(card.description, ephemeral=True)
                 else:
-                    view = reply_view(answer)
+                    view = reply_view(answer, conversation.knowledge)
                     await interaction.response.send_message(embed=card_to_embed(card), **({"view": view} if view else {}))
             except discord.HTTPException as error:
                 log.warning("Could not answer /ask: %s %s", error.status, error.text)
@@ -105,8 +114,15 @@ class QuestionsCog(commands.Cog):
 
     @ask.autocomplete("question")
     async def ask_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        questions = self.bot.engine.autocomplete(current, limit=AUTOCOMPLETE_CHOICES)
+        conversation = self.conversation
+        chosen = getattr(interaction.namespace, "assessment", None)  # filled in before the question, or not
+        within = conversation.series.resolve(chosen) if isinstance(chosen, str) and chosen else None
+        questions = conversation.engine.autocomplete(current, limit=AUTOCOMPLETE_CHOICES, assessment=within.id if within else None)
         return [app_commands.Choice(name=clip(q, CHOICE_LIMIT), value=clip(q, CHOICE_LIMIT)) for q in questions]
+
+    @ask.autocomplete("assessment")
+    async def assessment_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return assessment_choices(self.conversation.series, current)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -159,12 +175,12 @@ class QuestionsCog(commands.Cog):
                     await self._tell_privately(message.author, cooldown_message(retry_after))
                 return
         key = (message.author.id, message.channel.id)
+        conversation = self.conversation
         context: Context | None = None
         if answered_message is not None:
-            context = context_of(answered_message)
+            context = context_of(answered_message, conversation.knowledge)
         elif via != "listen":
             context = self.memory.get(key)
-        conversation = self.conversation
         answer = conversation.respond(message.content, context, listening=via == "listen")
         if answer.kind == "silent":
             return  # a listen channel: nobody asked the bot anything, or it is not sure
@@ -175,7 +191,7 @@ class QuestionsCog(commands.Cog):
         if answer.kind == "small_talk":
             refused = await reply(message, card.description)
         else:
-            view = reply_view(answer)
+            view = reply_view(answer, conversation.knowledge)
             refused = await reply(message, embed=card_to_embed(card), **({"view": view} if view else {}))
         if refused is not None and via != "listen":  # a listen channel stays quiet, failures included
             await self._tell_refused(message, refused)
