@@ -3,6 +3,10 @@
 Shared by the /timeline summary (bot/render.py) and its picture (bot/timeline_picture.py), so both
 tell the same span, number the phases alike and colour the actors alike. Every function takes the
 knowledge base and an optional assessment, so that one assessment of a series can be shown alone.
+
+Once the series holds more than one assessment, the whole timeline marks each phase with its
+assessment's number ("No. 2"), and one assessment shown alone says which it is; an event that several
+assessments report is shown once, with all of them as its sources (`reporters`).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -50,12 +55,18 @@ class Overview:
     The span runs from the first phase's start to the last phase's end; without phases, from the first
     event to the last. Events dated outside it (background such as a massacre years before) are
     `outside`; events within it that no phase groups are still drawn on the axis.
+
+    In a series of several assessments, `phase_numbers` holds each phase's assessment number when the
+    whole series is shown, and `assessment` the number of the one shown alone; both are empty otherwise,
+    so that a knowledge base of one assessment is shown as it always was.
     """
 
     phases: tuple[Phase, ...]
     events: tuple[Event, ...]
     start: dt.date | None
     end: dt.date | None
+    phase_numbers: tuple[int, ...] = ()
+    assessment: int | None = None
 
     @cached_property
     def within(self) -> tuple[Event, ...]:
@@ -83,16 +94,41 @@ class Overview:
 
 
 def overview(knowledge: KnowledgeBase, assessment_id: str | None = None) -> Overview:
-    """The timeline of the knowledge base, or of one assessment."""
+    """The timeline of the knowledge base (the series merged), or of one assessment: every event it
+    reports, in its own words, those that later assessments report again included; none for an
+    assessment the knowledge base does not hold."""
     phases = knowledge.phases_of(assessment_id)
-    events = tuple(e for e in knowledge.timeline if assessment_id is None or e.assessment_id == assessment_id)
+    shown = knowledge.find_assessment(assessment_id) if assessment_id is not None else None
+    if assessment_id is None:
+        events = knowledge.timeline
+    else:
+        events = knowledge.events_of(None, shown.id) if shown is not None else ()
     if phases:
         start, end = min(p.start for p in phases), max(p.end for p in phases)
     elif events:
         start, end = events[0].date, events[-1].date
     else:
         start = end = None
-    return Overview(phases, events, start, end)
+    if len(knowledge.assessments) < 2:
+        return Overview(phases, events, start, end)
+    if assessment_id is None:
+        return Overview(phases, events, start, end, tuple(knowledge.number_of(p.assessment_id) for p in phases))
+    return Overview(phases, events, start, end, assessment=knowledge.number_of(shown) if shown is not None else None)
+
+
+def reporters(knowledge: KnowledgeBase, event: Event) -> tuple[str, ...]:
+    """The ids of the assessments that report `event`, in series order: read from the merged timeline,
+    so that an event shown in one assessment's words still names every assessment that reports it."""
+    merged = knowledge.event(event.id)
+    return merged.reported_by if merged is not None and merged.reported_by else (event.assessment_id,)
+
+
+def numbers_label(numbers: Iterable[int]) -> str:
+    """Assessment numbers in words: "No. 2", "Nos. 1 and 2", "Nos. 1, 2 and 4"."""
+    shown = [str(n) for n in numbers]
+    if len(shown) == 1:
+        return f"No. {shown[0]}"
+    return f"Nos. {', '.join(shown[:-1])} and {shown[-1]}"
 
 
 def actor_order(view: Overview, limit: int | None = None) -> tuple[str, ...]:

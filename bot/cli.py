@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from bot.chronology import reporters
 from bot.config import ConfigError, Settings, load_settings
 from bot.conversation import Context, Conversation, Reply
 from bot.exit_codes import EXIT_PROBLEMS, EXIT_USAGE
@@ -23,7 +24,7 @@ from bot.knowledge import (
     warning_line,
 )
 from bot.matching import Engine
-from bot.render import assessment_line, date_label, render_reply, render_timeline_summary
+from bot.render import assessment_line, date_label, render_reply, render_timeline_summary, reported_in
 from bot.series import SeriesReader
 
 
@@ -59,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("--actor", help="only events involving this actor (e.g. Russia, Ukraine, 'United States', Europe)")
     timeline.add_argument("--summary", action="store_true", help="the timeline at a glance: its span and phases, as /timeline shows them")
     timeline.add_argument("--png", metavar="FILE", type=Path, help="write the timeline picture that /timeline shows to FILE (PNG)")
+    timeline.add_argument("--assessment", metavar="WHICH",
+                          help="only one assessment's events and phases: its number, id, date or title, or 'latest' "
+                               "(default: the whole series, an event reported by several once)")
 
     validate = commands.add_parser(
         "validate", help="check the knowledge base; exit 0 when valid (warnings listed), 1 listing every problem",
@@ -114,11 +118,13 @@ def main(argv: list[str] | None = None) -> int:
     except KnowledgeError as error:
         print(_problems_report(error), file=sys.stderr)
         return EXIT_PROBLEMS
-    if args.command == "ask":
-        within = SeriesReader(knowledge).resolve(args.assessment) if args.assessment else None
-        if args.assessment and within is None:
+    within = None
+    if getattr(args, "assessment", None):  # ask and timeline: within one assessment of the series
+        within = SeriesReader(knowledge).resolve(args.assessment)
+        if within is None:
             print(f"No assessment matches {args.assessment!r}. The series:\n{_series_lines(knowledge)}", file=sys.stderr)
             return EXIT_USAGE
+    if args.command == "ask":
         conversation = Conversation(Engine(knowledge, cache_dir=settings.cache_dir))
         lines = [args.question] if args.question is not None else _lines(sys.stdin, keep_blank=args.conversation)
         return ask(conversation, lines, as_json=args.json, out=sys.stdout, in_context=args.conversation, listening=args.listen,
@@ -130,9 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "timeline":
         if (args.summary or args.png) and (args.actor or args.json):
             parser.error("--summary and --png show the whole timeline: use them without --actor and --json")
+        scope = within.id if within else None
         if args.summary or args.png:
-            return timeline_summary(knowledge, summary=args.summary, png=args.png)
-        return timeline(knowledge, args.actor, as_json=args.json)
+            return timeline_summary(knowledge, summary=args.summary, png=args.png, assessment=scope)
+        return timeline(knowledge, args.actor, as_json=args.json, assessment=scope)
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
 
@@ -234,36 +241,46 @@ def _series_lines(knowledge: KnowledgeBase) -> str:
     return "\n".join(assessment_line(a, knowledge) for a in knowledge.assessments)
 
 
-def timeline(knowledge: KnowledgeBase, actor: str | None, as_json: bool) -> int:
-    events = knowledge.events_of(actor)
+def timeline(knowledge: KnowledgeBase, actor: str | None, as_json: bool, assessment: str | None = None) -> int:
+    """The events in date order (the series merged, or one assessment's in its own words), as text or JSON;
+    `reported_by` lists the ids of every assessment reporting an event."""
+    events = knowledge.events_of(actor, assessment)
     if not events:
-        known = ", ".join(knowledge.actors)
-        print(f"No events involve {actor!r}. Actors in the timeline: {known}.", file=sys.stderr)
+        mentioned = {a for e in knowledge.events_of(None, assessment) for a in e.actors}
+        known = ", ".join(a for a in knowledge.actors if a in mentioned)
+        where = f"assessment no. {knowledge.number_of(assessment)}'s timeline" if assessment else "the timeline"
+        if not actor or not known:
+            print(f"No events in {where}.", file=sys.stderr)
+        else:
+            print(f"No events involve {actor!r}. Actors in {where}: {known}.", file=sys.stderr)
         return EXIT_PROBLEMS
     if as_json:
         rows = [
             {
                 "id": e.id, "assessment": e.assessment_id, "date": e.date.isoformat(), "precision": e.precision,
                 "when": e.when, "event": e.event, "actors": list(e.actors), "sources": list(e.sources),
+                "reported_by": list(reporters(knowledge, e)),
             }
             for e in events
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     for event in events:
-        print(f"{date_label(event.date, event.precision)} · “{event.when}”\n    {event.event} [{', '.join(event.actors)}]")
+        reported = reported_in(knowledge, event, assessment)
+        print(f"{date_label(event.date, event.precision)} · “{event.when}”{f' · {reported}' if reported else ''}\n"
+              f"    {event.event} [{', '.join(event.actors)}]")
     return 0
 
 
-def timeline_summary(knowledge: KnowledgeBase, summary: bool, png: Path | None) -> int:
-    """Prints the summary, writes the picture to `png`, or both."""
+def timeline_summary(knowledge: KnowledgeBase, summary: bool, png: Path | None, assessment: str | None = None) -> int:
+    """Prints the summary, writes the picture to `png`, or both: of the series, or of one assessment."""
     if summary:
-        print(render_timeline_summary(knowledge).as_text())
+        print(render_timeline_summary(knowledge, assessment).as_text())
     if png is None:
         return 0
     from bot.timeline_picture import timeline_picture  # Pillow is only loaded to draw
 
-    picture = timeline_picture(knowledge)
+    picture = timeline_picture(knowledge, assessment)
     if picture is None:
         print("The timeline has no events to draw.", file=sys.stderr)
         return EXIT_PROBLEMS

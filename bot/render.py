@@ -5,9 +5,10 @@ One function per kind of reply renders it for every channel: slash commands, men
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.chronology import date_label, overview, span_label
+from bot.chronology import date_label, numbers_label, overview, reporters, span_label
 from bot.conversation import Reply
 from bot.knowledge import Assessment, Entry, Event, KnowledgeBase
 from bot.matching import Result, Suggestion
@@ -166,25 +167,62 @@ def event_line(event: Event) -> str:
     return f"**{date_label(event.date, event.precision)}** (“{event.when}”): {event.event}"
 
 
-def render_timeline(knowledge: KnowledgeBase, actor: str | None = None) -> list[Card]:
-    """The timeline, oldest first, paged so that each card fits one embed."""
-    events = knowledge.events_of(actor)
+def worked_out_from(knowledge: KnowledgeBase, assessment_ids: Iterable[str]) -> str:
+    """Whose articles a timeline's dates come from: "the article (John E. Herbst)"; once the series
+    holds several assessments, each named by its number too: "the articles (No. 1, John E. Herbst;
+    No. 2, Mara Testwell)"."""
+    wanted = set(assessment_ids)
+    shown = [a for a in knowledge.assessments if a.id in wanted]
+    if len(knowledge.assessments) < 2:
+        return f"the article ({', '.join(sorted({a.author for a in shown}))})"
+    named = "; ".join(f"No. {knowledge.number_of(a)}, {a.author}" for a in shown)
+    return f"the article{'s' * (len(shown) != 1)} ({named})"
+
+
+def reported_in(knowledge: KnowledgeBase, event: Event, assessment_id: str | None = None) -> str:
+    """Which assessments report `event`, as a timeline line says it ("Nos. 1 and 2"): in a series, for
+    every event of the whole timeline, and in one assessment's for those others report too; "" otherwise
+    (a knowledge base of one assessment, or an event only the assessment shown reports)."""
+    reported = reporters(knowledge, event)
+    if len(knowledge.assessments) < 2 or (assessment_id is not None and len(reported) < 2):
+        return ""
+    return numbers_label(knowledge.number_of(a) for a in reported)
+
+
+def _assessment_scope(knowledge: KnowledgeBase, assessment_id: str | None) -> str:
+    """" of assessment no. 2" for a timeline of one assessment in a series; "" otherwise."""
+    if assessment_id is None or len(knowledge.assessments) < 2 or knowledge.find_assessment(assessment_id) is None:
+        return ""
+    return f" of assessment no. {knowledge.number_of(assessment_id)}"
+
+
+def render_timeline(knowledge: KnowledgeBase, actor: str | None = None, assessment_id: str | None = None) -> list[Card]:
+    """The timeline (the series merged, or one assessment's in its own words), oldest first, paged so that
+    each card fits one embed. In a series, each line names the assessments reporting its event; shown
+    alone, one assessment's lines name them only for the events others report too."""
+    if assessment_id is None or knowledge.find_assessment(assessment_id) is not None:
+        events = knowledge.events_of(actor, assessment_id)
+    else:
+        events = ()
     name = (knowledge.actor(actor) or actor) if actor else None
-    title = "Timeline" + (f": {name}" if name else "")
+    title = "Timeline" + _assessment_scope(knowledge, assessment_id) + (f": {name}" if name else "")
     if not events:
-        return [Card(title=title, description=f"No events in the timeline involve {name}.", kind="timeline")]
+        return [Card(title=title, description=f"No events in the timeline involve {name}." if name
+                     else "The timeline has no events yet.", kind="timeline")]
     pages: list[list[str]] = [[]]
-    for event in events:
-        line = clip(event_line(event), TIMELINE_PAGE_CHARS)
+    sources: dict[str, None] = {}
+    for event in events:  # the whole series: every assessment reporting an event; one alone: its own words
+        sources.update(dict.fromkeys(reporters(knowledge, event) if assessment_id is None else (assessment_id,)))
+        reported = reported_in(knowledge, event, assessment_id)
+        line = clip(event_line(event) + (f" · *{reported}*" if reported else ""), TIMELINE_PAGE_CHARS)
         if pages[-1] and sum(len(x) + 1 for x in pages[-1]) + len(line) > TIMELINE_PAGE_CHARS:
             pages.append([])
         pages[-1].append(line)
-    sources = ", ".join(sorted({knowledge.assessment(e.assessment_id).author for e in events}))
     return [
         Card(
             title=title,
             description="\n".join(lines),
-            footer=f"Page {number} of {len(pages)} · Dates worked out from the article ({sources})",
+            footer=f"Page {number} of {len(pages)} · Dates worked out from {worked_out_from(knowledge, sources)}",
             kind="timeline",
         )
         for number, lines in enumerate(pages, start=1)
@@ -193,14 +231,21 @@ def render_timeline(knowledge: KnowledgeBase, actor: str | None = None) -> list[
 
 def render_timeline_summary(knowledge: KnowledgeBase, assessment_id: str | None = None, image: str = "") -> Card:
     """The timeline at a glance: its span, then each phase with its dates and a line or two. `image` names
-    the picture that goes with it (bot/timeline_picture.py), whose numbered bands match the fields."""
+    the picture that goes with it (bot/timeline_picture.py), whose numbered bands match the fields. In a
+    series, each phase names its assessment ("No. 2"); one assessment shown alone is named in the title."""
     view = overview(knowledge, assessment_id)
     if view.start is None or view.end is None:
         return Card(title="Timeline", description="The timeline has no events yet.", kind="timeline")
     within, outside = view.within, view.outside
     counted = f"{len(within):,} event{'s' * (len(within) != 1)}"
+    if assessment_id is None:  # every assessment reporting an event or writing a phase
+        sources = dict.fromkeys(a for e in view.events for a in reporters(knowledge, e))
+        sources.update(dict.fromkeys(p.assessment_id for p in view.phases))
+    else:  # one assessment, in its own words
+        sources = {assessment_id: None}
+    grouped_by = "the assessments do" if len(sources) > 1 else "the assessment does"
     lines = [f"{counted} in {len(view.phases):,} phase{'s' * (len(view.phases) != 1)}." if view.phases
-             else f"{counted}; the assessment does not group them into phases yet."]
+             else f"{counted}; {grouped_by} not group them into phases yet."]
     if outside:
         earlier = [e for e in outside if e.date < view.start]
         if len(earlier) == 1:  # background the article recalls, such as an event years before
@@ -210,14 +255,14 @@ def render_timeline_summary(knowledge: KnowledgeBase, assessment_id: str | None 
             lines.append(f"Before them: {len(earlier)} earlier events.")
         if later := len(outside) - len(earlier):
             lines.append(f"After them: {later} later event{'s' * (later != 1)}.")
-    fields = tuple((f"{n}. {span_label(p.start, p.end, with_year=False)} · {p.title}", p.summary)
-                   for n, p in enumerate(view.phases, start=1))
-    sources = ", ".join(sorted({knowledge.assessment(e.assessment_id).author for e in view.events}))
+    marks = [f" · {numbers_label((n,))}" for n in view.phase_numbers] or [""] * len(view.phases)
+    fields = tuple((f"{n}. {span_label(p.start, p.end, with_year=False)} · {p.title}{mark}", p.summary)
+                   for n, (p, mark) in enumerate(zip(view.phases, marks), start=1))
     return Card(
-        title=f"Timeline: {view.label}",
+        title=f"Timeline{_assessment_scope(knowledge, assessment_id)}: {view.label}",
         description="\n".join(lines),
         fields=fields,
-        footer=f"Phases and dates worked out from the article ({sources})",
+        footer=f"Phases and dates worked out from {worked_out_from(knowledge, sources)}",
         kind="timeline",
         image=image,
     )
@@ -230,15 +275,23 @@ def _first_clause(text: str) -> str:
 
 
 def render_event(event: Event, knowledge: KnowledgeBase) -> Card:
+    """One event in full: when, who, and its quote. An event that several assessments report is
+    quoted from each, and the footer names them all."""
+    reported = reporters(knowledge, event)
+    own = [(a, knowledge.event(event.id, a)) for a in reported]
+    quoted = [(a, found) for a, found in own if found is not None]
+    if len(quoted) > 1:
+        quotes = tuple((f"From assessment no. {knowledge.number_of(a)}", quote_block(found.sources)) for a, found in quoted)
+        named = " and ".join(f"no. {knowledge.number_of(a)} ({knowledge.assessment(a).author})" for a, _ in quoted)
+        footer = f"Reported by assessments {named}"
+    else:
+        quotes = (("From the article", quote_block(event.sources)),)
+        footer = answer_byline(knowledge.assessment(event.assessment_id), knowledge)
     return Card(
         title=f"{date_label(event.date, event.precision)} (“{event.when}”)",
         description=event.event,
-        fields=(
-            ("Who", ", ".join(event.actors)),
-            ("Date precision", event.precision),
-            ("From the article", quote_block(event.sources)),
-        ),
-        footer=byline(knowledge.assessment(event.assessment_id)),
+        fields=(("Who", ", ".join(event.actors)), ("Date precision", event.precision), *quotes),
+        footer=footer,
         kind="timeline",
     )
 
@@ -314,7 +367,7 @@ HELP_TEXT = (
     "• `/ask question:` with autocomplete\n"
     "• mention me with a question, or send me a DM\n"
     "• `/timeline` for the timeline at a glance (its phases, with a picture), `actor:` for one actor's events, "
-    "`event:` for one in full\n"
+    "`event:` for one in full, `assessment:` for one assessment's\n"
     "• `/assessments` for the series, `/about` for one assessment, `/topics` for what to ask\n"
     "• name an assessment to ask about it alone: “who wrote the first assessment?”, `/ask assessment:`\n"
     "Every answer quotes the article; when the article doesn't say, I say so."

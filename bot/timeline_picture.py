@@ -1,5 +1,7 @@
 """The timeline as a picture (PNG), Discord-free: a date axis, one row per actor with the events as dots
-in the actor's colour, the phases as numbered bands behind them, and a key naming each phase.
+in the actor's colour, the phases as numbered bands behind them, and a key naming each phase (in a
+series, with the number of the assessment it comes from; one assessment shown alone says its number in
+the heading).
 
 An event with several actors has a dot in each of their rows, joined by a grey line: read down a
 column for who took part, along a row for what one actor did. The card is opaque and light, with dark
@@ -177,7 +179,8 @@ class _Drawing:
         phases = len(self.view.phases)
         events = len(self.view.within)
         counted = f"{events:,} event{'s' * (events != 1)}" + (f" in {phases:,} phase{'s' * (phases != 1)}" if phases else "")
-        return f"{self.view.label} · {counted}"
+        shown = f"No. {self.view.assessment} · " if self.view.assessment is not None else ""
+        return _fit(f"{shown}{self.view.label} · {counted}", self.heading, WIDTH - 2 * PAD)
 
     def _legend(self, draw: ImageDraw.ImageDraw, y: int) -> None:
         """How to read a dot and a joining line."""
@@ -288,16 +291,21 @@ class _Drawing:
         return y + 14 + SMALL + 10
 
     def _key(self, draw: ImageDraw.ImageDraw, y: int) -> int:
-        """Each numbered phase's number, dates and title; how many more phases there are."""
+        """Each numbered phase's number, dates, assessment (in a series) and title; how many more phases there are."""
         shown = self.view.phases[:MAX_KEY]
         dates_width = max((self._width(span_label(p.start, p.end, with_year=False), self.bold) for p in shown), default=0)
         badge_width = max(BADGE, self._width(str(len(shown)), _font(BOLD, SMALL)) + 12)
-        for number, phase in enumerate(shown, start=1):
+        marks = [f"No. {n}" for n in self.view.phase_numbers[:MAX_KEY]]
+        marks_width = max((self._width(m, self.small) for m in marks), default=0)
+        for index, phase in enumerate(shown):
             middle = y + LINE // 2
-            self._badge(draw, (PAD + badge_width / 2, middle), number)
+            self._badge(draw, (PAD + badge_width / 2, middle), index + 1)
             x = PAD + badge_width + 14
             draw.text((x, middle), span_label(phase.start, phase.end, with_year=False), font=self.bold, fill=INK, anchor="lm")
             x += dates_width + 18
+            if marks:  # which assessment of the series the phase comes from, in a column of its own
+                draw.text((x, middle), marks[index], font=self.small, fill=MUTED, anchor="lm")
+                x += marks_width + 14
             draw.text((x, middle), _fit(phase.title, self.text, WIDTH - PAD - x), font=self.text, fill=INK, anchor="lm")
             y += LINE
         if more := len(self.view.phases) - len(shown):
@@ -351,11 +359,14 @@ def describe(view: Overview, colours: dict[str, Swatch]) -> str:
     """The picture in words, for people who cannot see it (Discord's alt text, at most 1,024 characters)."""
     assert view.start is not None and view.end is not None
     within = view.within
-    parts = [f"Timeline picture, {view.label}: {len(within)} events as dots on a date axis, "
+    shown = f" of assessment no. {view.assessment}" if view.assessment is not None else ""
+    parts = [f"Timeline picture{shown}, {view.label}: {len(within)} events as dots on a date axis, "
              f"one row per actor ({', '.join(actor_order(view))}); an event with several actors has a dot in each of their "
              "rows, joined by a line."]
     if view.phases:
-        phases = "; ".join(f"{n} {p.title} ({span_label(p.start, p.end, with_year=False)})" for n, p in enumerate(view.phases, 1))
+        marks = [f", No. {n}" for n in view.phase_numbers] or [""] * len(view.phases)
+        phases = "; ".join(f"{n} {p.title} ({span_label(p.start, p.end, with_year=False)}{mark})"
+                           for n, (p, mark) in enumerate(zip(view.phases, marks), 1))
         parts.append(f"Numbered bands mark {len(view.phases)} phases: {phases}.")
     busiest = busiest_week(within)
     if busiest and busiest[1] > 2:

@@ -16,11 +16,13 @@ from PIL import Image
 
 from bot.config import Settings
 from bot.discord.client import AssessmentBot
-from bot.discord.views import TimelineOpenButton
+from bot.discord.replies import NO_SUCH_ASSESSMENT
+from bot.discord.views import TimelineOpenButton, TimelinePageButton
 from bot.knowledge import KnowledgeBase
 from bot.render import CUSTOM_ID_LIMIT, EMBED_TOTAL_LIMIT, FIELD_VALUE_LIMIT
 from tests.discord_helpers import (
-    CHANNEL_MESSAGE, EPHEMERAL, UPDATE_MESSAGE, WORLD, bounded, buttons, interact, many_events, serving, the_embed,
+    AUTOCOMPLETE_RESULT, CHANNEL_MESSAGE, EPHEMERAL, UPDATE_MESSAGE, WORLD, bounded, buttons, interact, many_events, serving,
+    the_embed,
 )
 from tests.discord_stub import DiscordStub, payloads
 from tests.discord_stub.spec import component_errors
@@ -165,3 +167,126 @@ async def test_timeline_with_no_events_says_so_without_a_picture_or_buttons(
     data = callback.body["data"]
     assert the_embed(data)["description"] == "The timeline has no events yet."
     assert not callback.uploads and not data.get("attachments") and not data.get("components")
+
+
+# -- the series (the shipped assessment and the fixture's made-up no. 2) ----------------------------------
+
+FIRST, SECOND = "herbst-2025-05", "fixture-2025-06"
+SHARED = "event-direct-talks-results"  # the one event both assessments report
+
+
+@bounded
+async def test_timeline_of_the_series_marks_each_phase_and_shows_a_shared_event_once_with_both_sources(
+    stub: DiscordStub, settings: Settings, series_knowledge: KnowledgeBase,
+) -> None:
+    async with serving(stub, settings, series_knowledge):
+        command = payloads.slash_command(WORLD, "timeline")
+        callback = await interact(stub, command)
+        assert callback.status == 200 and not callback.errors
+        embed = the_embed(callback.body["data"])
+        assert embed["title"] == "Timeline: Feb 28 – Jun 20, 2025"
+        assert [f["name"].rsplit(" · ", 1)[1] for f in embed["fields"]] == ["No. 1"] * 5 + ["No. 2"] * 2
+        assert embed_chars(embed) <= EMBED_TOTAL_LIMIT and list(callback.uploads) == ["timeline.png"]
+        assert callback.body["data"]["attachments"][0]["description"].startswith("Timeline picture, Feb 28 – Jun 20, 2025")
+
+        # "All events", page by page: the event both report once, marked with both; no. 2's own last.
+        summary = stub.rest.messages[stub.interaction(command["id"]).original_id]
+        [all_events] = [b for b in buttons(callback.body["data"]) if b["label"] == "All events"]
+        assert all_events["custom_id"] == "timeline-open:"
+        press = payloads.button_press(WORLD, all_events["custom_id"], message_data=summary)
+        pages = [(await interact(stub, press)).body["data"]]
+        listing = stub.rest.messages[stub.interaction(press["id"]).original_id]
+        while not buttons(pages[-1])[1]["disabled"]:
+            pages.append((await interact(stub, payloads.button_press(WORLD, buttons(pages[-1])[1]["custom_id"], message_data=listing))).body["data"])
+        lines = [line for page in pages for line in the_embed(page)["description"].splitlines()]
+        assert len(lines) == len(series_knowledge.timeline) == 24
+        assert [line for line in lines if "first direct Russia-Ukraine talks" in line] == [
+            "**around May 16, 2025** (“in May”): Results came in from the first direct Russia-Ukraine talks, as the first"
+            " assessment reported. · *Nos. 1 and 2*"]
+        assert lines[-1].endswith("Geneva. · *No. 2*") and lines[0].endswith(" · *No. 1*")
+        assert the_embed(pages[-1])["footer"]["text"].endswith(
+            "Dates worked out from the articles (No. 1, John E. Herbst; No. 2, Mara Testwell)")
+
+        # The event itself: quoted from each assessment, both named under it.
+        card = the_embed((await interact(stub, payloads.slash_command(WORLD, "timeline", {"event": SHARED}))).body["data"])
+        quotes = {f["name"]: f["value"] for f in card["fields"]}
+        assert quotes["From assessment no. 1"] == "\n".join(f"> {q}" for q in series_knowledge.event(SHARED, FIRST).sources)
+        assert quotes["From assessment no. 1"].startswith("> The results are now in from the first direct talks")
+        assert quotes["From assessment no. 2"] == "> The results are now in from the first direct talks between Russia and Ukraine"
+        assert card["footer"]["text"] == "Reported by assessments no. 1 (John E. Herbst) and no. 2 (Mara Testwell)"
+
+
+@bounded
+async def test_timeline_assessment_option_keeps_the_summary_picture_and_buttons_to_one_assessment(
+    stub: DiscordStub, settings: Settings, series_knowledge: KnowledgeBase,
+) -> None:
+    async with serving(stub, settings, series_knowledge):
+        command = payloads.slash_command(WORLD, "timeline", {"assessment": SECOND})  # the choice's value: its id
+        callback = await interact(stub, command)
+        assert callback.status == 200 and not callback.errors
+        data = callback.body["data"]
+        embed = the_embed(data)
+        assert embed["title"] == "Timeline of assessment no. 2: May 16 – Jun 20, 2025"
+        assert embed["description"] == "2 events in 2 phases." and len(embed["fields"]) == 2
+        assert data["attachments"][0]["description"].startswith("Timeline picture of assessment no. 2, May 16 – Jun 20, 2025: 2 events")
+        assert Image.open(io.BytesIO(callback.uploads["timeline.png"])).width == 1000
+        shown = buttons(data)
+        assert [(b["label"], b["custom_id"]) for b in shown] == [
+            ("All events", "timeline-open.2:"), ("Russia", "timeline-open.2:Russia"), ("Ukraine", "timeline-open.2:Ukraine")]
+        message = stub.rest.messages[stub.interaction(command["id"]).original_id]
+        assert component_errors("MessageResponse", message) == []
+
+        opened = the_embed((await interact(stub, payloads.button_press(WORLD, shown[0]["custom_id"], message_data=message))).body["data"])
+        assert opened["title"] == "Timeline of assessment no. 2"
+        assert opened["description"].splitlines() == [
+            "**around May 16, 2025** (“in May”): Results came in from the first direct Russia-Ukraine talks, as the first"
+            " assessment reported. · *Nos. 1 and 2*",
+            "**Jun 10, 2025** (“June 10”): A made-up second round of talks took place in Geneva.",
+        ]
+
+        # The actor filter and `event:` within the first assessment, chosen by what a person types.
+        europe = the_embed((await interact(stub, payloads.slash_command(WORLD, "timeline", {"actor": "Europe", "assessment": "first"}))).body["data"])
+        assert europe["title"] == "Timeline of assessment no. 1: Europe" and europe["description"].count("\n") + 1 == 4
+        own = the_embed((await interact(stub, payloads.slash_command(WORLD, "timeline", {"event": SHARED, "assessment": "1"}))).body["data"])
+        assert own["description"] == series_knowledge.event(SHARED, FIRST).event and "since Bucha and Irpin" in own["description"]
+        elsewhere = await interact(stub, payloads.slash_command(WORLD, "timeline", {"event": "event-geneva-round", "assessment": "1"}))
+        assert elsewhere.body["data"]["flags"] & EPHEMERAL
+        assert elsewhere.body["data"]["content"].startswith("Assessment no. 1 does not report that event")
+        unknown = await interact(stub, payloads.slash_command(WORLD, "timeline", {"assessment": "no. 9"}))
+        assert unknown.body["data"]["content"] == NO_SUCH_ASSESSMENT and unknown.body["data"]["flags"] & EPHEMERAL
+
+
+@bounded
+async def test_timeline_autocomplete_offers_assessments_and_keeps_actors_and_events_to_the_one_chosen(
+    stub: DiscordStub, settings: Settings, series_knowledge: KnowledgeBase,
+) -> None:
+    async with serving(stub, settings, series_knowledge):
+        offered = await interact(stub, payloads.autocomplete(WORLD, "timeline", "assessment", "jun"))
+        assert offered.body["type"] == AUTOCOMPLETE_RESULT and not offered.errors
+        assert offered.body["data"]["choices"][0] == {
+            "name": "No. 2 · 2025-06-20 · Assessment no. 2 (a test fixture): a made-up second round of talks", "value": SECOND}
+        events = await interact(stub, payloads.autocomplete(WORLD, "timeline", "event", "", others={"assessment": SECOND}))
+        assert [c["value"] for c in events.body["data"]["choices"]] == [SHARED, "event-geneva-round"]
+        actors = await interact(stub, payloads.autocomplete(WORLD, "timeline", "actor", "", others={"assessment": SECOND}))
+        assert [c["value"] for c in actors.body["data"]["choices"]] == ["Russia", "Ukraine"]
+        every = await interact(stub, payloads.autocomplete(WORLD, "timeline", "actor", ""))
+        assert [c["value"] for c in every.body["data"]["choices"]] == list(series_knowledge.actors)
+
+
+@bounded
+async def test_timeline_buttons_of_one_assessment_work_after_a_restart(
+    stub: DiscordStub, settings: Settings, series_knowledge: KnowledgeBase,
+) -> None:
+    async with serving(stub, settings, series_knowledge):
+        # Only the custom id is left of a message sent before the restart.
+        second_page = TimelinePageButton(1, "", number=1)
+        assert second_page.custom_id == "timeline.1:1:" and len(TimelineOpenButton("A" * 40, number=99999).custom_id) <= CUSTOM_ID_LIMIT
+        turned = await interact(stub, payloads.button_press(WORLD, second_page.custom_id))
+        assert turned.body["type"] == UPDATE_MESSAGE
+        page = the_embed(turned.body["data"])
+        assert page["title"] == "Timeline of assessment no. 1" and page["footer"]["text"].startswith("Page 2 of 2 · ")
+        assert [b["custom_id"] for b in buttons(turned.body["data"])] == ["timeline.1:0:", "timeline.1:1:"]
+        russia = the_embed((await interact(stub, payloads.button_press(WORLD, "timeline-open.2:Russia"))).body["data"])
+        assert russia["title"] == "Timeline of assessment no. 2: Russia" and russia["description"].count("\n") == 1
+        gone = await interact(stub, payloads.button_press(WORLD, "timeline-open.7:"))
+        assert gone.body["data"]["content"] == "That assessment is no longer in the knowledge base; try /timeline again."

@@ -43,7 +43,11 @@ def test_the_picture_is_a_png_of_the_expected_size_within_budget(knowledge: Know
 
 
 def test_the_picture_shows_each_actors_colour_the_bands_and_text(knowledge: KnowledgeBase) -> None:
-    image = decoded(timeline_picture(knowledge).png)
+    assert_not_blank(decoded(timeline_picture(knowledge).png), knowledge)
+
+
+def assert_not_blank(image: Image.Image, knowledge: KnowledgeBase) -> None:
+    """The picture shows something: every actor's colour, text, a light card filled top to bottom."""
     colours = image.getcolors(maxcolors=1 << 16)
     assert colours is not None
     counts = {rgb: n for n, rgb in colours}

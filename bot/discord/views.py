@@ -200,65 +200,109 @@ def _view(items: Sequence[discord.ui.Item[Any]]) -> discord.ui.View | None:
     return view
 
 
-class TimelinePageButton(discord.ui.DynamicItem[discord.ui.Button], template=re.compile(r"timeline:(?P<page>\d+):(?P<actor>.*)")):
+# The timeline's buttons keep what they show in their custom ids: the page, the actor (at most 40
+# characters, bot.knowledge caps it) and, for one assessment of the series, its number after the kind
+# ("timeline-open.2:Russia", "timeline.2:1:"); without a number (as before the series), the whole series.
+_SHOWN = r"(?:\.(?P<number>\d+))?"
+
+
+def _timeline_kind(kind: str, number: int | None) -> str:
+    return f"{kind}.{number}" if number is not None else kind
+
+
+def _number(match: re.Match[str]) -> int | None:
+    return int(match["number"]) if match["number"] else None
+
+
+def _assessment_shown(knowledge: KnowledgeBase, number: int | None) -> tuple[bool, str | None]:
+    """(whether it still exists, its id) for the assessment a timeline button names by number; (True,
+    None) for the whole series."""
+    if number is None:
+        return True, None
+    assessment = knowledge.numbered(number)
+    return assessment is not None, assessment.id if assessment else None
+
+
+ASSESSMENT_GONE = "That assessment is no longer in the knowledge base; try /timeline again."
+
+
+class TimelinePageButton(discord.ui.DynamicItem[discord.ui.Button],
+                         template=re.compile(rf"timeline{_SHOWN}:(?P<page>\d+):(?P<actor>.*)")):
     """Turns the timeline to another page, in place."""
 
     doing = "turning the page"
 
-    def __init__(self, page: int, actor: str, label: str = "…", disabled: bool = False):
+    def __init__(self, page: int, actor: str, label: str = "…", disabled: bool = False, number: int | None = None):
+        custom_id = f"{_timeline_kind('timeline', number)}:{page}:{actor}"
         super().__init__(
-            discord.ui.Button(label=label, style=discord.ButtonStyle.primary, disabled=disabled, custom_id=f"timeline:{page}:{actor}")
+            discord.ui.Button(label=label, style=discord.ButtonStyle.primary, disabled=disabled, custom_id=custom_id)
         )
         self.page = page
         self.actor = actor
+        self.number = number
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> TimelinePageButton:
-        return cls(int(match["page"]), match["actor"], item.label or "…")
-
-    @reports_failures
-    async def callback(self, interaction: discord.Interaction) -> None:
-        pages = render_timeline(_bot(interaction).knowledge, self.actor or None)
-        page = min(self.page, len(pages) - 1)
-        await interaction.response.edit_message(embed=card_to_embed(pages[page]), view=timeline_view(page, len(pages), self.actor))
-
-
-def timeline_view(page: int, page_count: int, actor: str | None) -> discord.ui.View | None:
-    if page_count <= 1:
-        return None
-    view = discord.ui.View(timeout=None)
-    actor = actor or ""
-    view.add_item(TimelinePageButton(max(page - 1, 0), actor, "◀ Previous", disabled=page == 0))
-    view.add_item(TimelinePageButton(min(page + 1, page_count - 1), actor, "Next ▶", disabled=page >= page_count - 1))
-    return view
-
-
-class TimelineOpenButton(discord.ui.DynamicItem[discord.ui.Button], template=re.compile(r"timeline-open:(?P<actor>.*)")):
-    """Under the timeline summary: opens the paged list of every event ("All events", no actor in the id)
-    or of one actor's, privately for whoever pressed it, so the summary stays in place for everyone."""
-
-    doing = "opening the timeline"
-
-    def __init__(self, actor: str, label: str = "…", emoji: str | None = None):
-        style = discord.ButtonStyle.secondary if actor else discord.ButtonStyle.primary
-        super().__init__(
-            discord.ui.Button(label=clip(label, BUTTON_LABEL_LIMIT), emoji=emoji, style=style, custom_id=f"timeline-open:{actor}")
-        )
-        self.actor = actor
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> TimelineOpenButton:
-        return cls(match["actor"], item.label or "…")
+        return cls(int(match["page"]), match["actor"], item.label or "…", number=_number(match))
 
     @reports_failures
     async def callback(self, interaction: discord.Interaction) -> None:
         knowledge = _bot(interaction).knowledge
+        exists, assessment_id = _assessment_shown(knowledge, self.number)
+        if not exists:
+            await interaction.response.send_message(ASSESSMENT_GONE, ephemeral=True)
+            return
+        pages = render_timeline(knowledge, self.actor or None, assessment_id)
+        page = min(self.page, len(pages) - 1)
+        view = timeline_view(page, len(pages), self.actor, self.number)
+        await interaction.response.edit_message(embed=card_to_embed(pages[page]), view=view)
+
+
+def timeline_view(page: int, page_count: int, actor: str | None, number: int | None = None) -> discord.ui.View | None:
+    """◀ and ▶ under a page of the timeline (of the assessment numbered `number`, or of the whole series)."""
+    if page_count <= 1:
+        return None
+    view = discord.ui.View(timeout=None)
+    actor = actor or ""
+    view.add_item(TimelinePageButton(max(page - 1, 0), actor, "◀ Previous", disabled=page == 0, number=number))
+    view.add_item(TimelinePageButton(min(page + 1, page_count - 1), actor, "Next ▶", disabled=page >= page_count - 1, number=number))
+    return view
+
+
+class TimelineOpenButton(discord.ui.DynamicItem[discord.ui.Button],
+                         template=re.compile(rf"timeline-open{_SHOWN}:(?P<actor>.*)")):
+    """Under the timeline summary: opens the paged list of every event ("All events", no actor in the id)
+    or of one actor's, privately for whoever pressed it, so the summary stays in place for everyone; of
+    the assessment the summary shows, or of the whole series."""
+
+    doing = "opening the timeline"
+
+    def __init__(self, actor: str, label: str = "…", emoji: str | None = None, number: int | None = None):
+        style = discord.ButtonStyle.secondary if actor else discord.ButtonStyle.primary
+        custom_id = f"{_timeline_kind('timeline-open', number)}:{actor}"
+        super().__init__(
+            discord.ui.Button(label=clip(label, BUTTON_LABEL_LIMIT), emoji=emoji, style=style, custom_id=custom_id)
+        )
+        self.actor = actor
+        self.number = number
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> TimelineOpenButton:
+        return cls(match["actor"], item.label or "…", number=_number(match))
+
+    @reports_failures
+    async def callback(self, interaction: discord.Interaction) -> None:
+        knowledge = _bot(interaction).knowledge
+        exists, assessment_id = _assessment_shown(knowledge, self.number)
+        if not exists:
+            await interaction.response.send_message(ASSESSMENT_GONE, ephemeral=True)
+            return
         actor = knowledge.actor(self.actor) if self.actor else None
         if self.actor and actor is None:
             await interaction.response.send_message("That actor is no longer in the timeline; try /timeline again.", ephemeral=True)
             return
-        pages = render_timeline(knowledge, actor)
-        view = timeline_view(0, len(pages), actor)
+        pages = render_timeline(knowledge, actor, assessment_id)
+        view = timeline_view(0, len(pages), actor, self.number)
         await interaction.response.send_message(embed=card_to_embed(pages[0]), ephemeral=True, **({"view": view} if view else {}))
 
 
@@ -268,14 +312,16 @@ ACTOR_BUTTONS = 24
 
 def timeline_summary_view(knowledge: KnowledgeBase, assessment_id: str | None = None) -> discord.ui.View | None:
     """ "All events", then one button per actor, in the order of the picture's rows and in its colours;
-    None when there are no events to list."""
-    if not overview(knowledge, assessment_id).events:
+    for one assessment, its number in every custom id. None when there are no events to list."""
+    shown = overview(knowledge, assessment_id)
+    if not shown.events:
         return None
+    number = knowledge.number_of(assessment_id) if assessment_id is not None else None
     view = discord.ui.View(timeout=None)
-    view.add_item(TimelineOpenButton("", "All events"))
+    view.add_item(TimelineOpenButton("", "All events", number=number))
     colours = swatches(knowledge)
-    for actor in actor_order(overview(knowledge, assessment_id))[:ACTOR_BUTTONS]:
-        view.add_item(TimelineOpenButton(actor, actor, colours[actor].emoji))
+    for actor in actor_order(shown)[:ACTOR_BUTTONS]:
+        view.add_item(TimelineOpenButton(actor, actor, colours[actor].emoji, number=number))
     return view
 
 

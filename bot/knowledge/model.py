@@ -250,6 +250,10 @@ class KnowledgeBase:
         return {e.id: e for e in self.timeline}
 
     @cached_property
+    def _events_by_key(self) -> dict[tuple[str, str], Event]:
+        return {(a.id, e.id): e for a in self.assessments for e in a.timeline}
+
+    @cached_property
     def _numbers(self) -> dict[str, int]:
         return {a.id: a.number or position for position, a in enumerate(self.assessments, start=1)}
 
@@ -284,8 +288,11 @@ class KnowledgeBase:
         return Entry(WHATS_NEW_ID, assessment.id, (question,), assessment.whats_new.summary,
                      assessment.whats_new.sources, ("whats-new",))
 
-    def event(self, event_id: str) -> Event | None:
-        """An event of the merged timeline."""
+    def event(self, event_id: str, assessment_id: str | None = None) -> Event | None:
+        """An event of the merged timeline; with `assessment_id`, the event as that assessment reports it
+        (in its own words), or None when it does not."""
+        if assessment_id is not None:
+            return self._events_by_key.get((assessment_id, event_id))
         return self._events_by_id.get(event_id)
 
     def actor(self, name: str) -> str | None:

@@ -23,7 +23,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.conversation import Context, Conversation, Memory, Reply
-from bot.discord.choices import assessment_choices
+from bot.discord.choices import assessment_choices, chosen_assessment
 from bot.discord.embeds import card_to_embed
 from bot.discord.replies import ANSWER_REFUSED, CHANNEL_CLOSED, FAILED, NO_SUCH_ASSESSMENT, RESTARTING, reply, say_privately
 from bot.discord.views import context_of, reply_view
@@ -115,8 +115,7 @@ class QuestionsCog(commands.Cog):
     @ask.autocomplete("question")
     async def ask_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         conversation = self.conversation
-        chosen = getattr(interaction.namespace, "assessment", None)  # filled in before the question, or not
-        within = conversation.series.resolve(chosen) if isinstance(chosen, str) and chosen else None
+        within = chosen_assessment(conversation.series, interaction)  # filled in before the question, or not
         questions = conversation.engine.autocomplete(current, limit=AUTOCOMPLETE_CHOICES, assessment=within.id if within else None)
         return [app_commands.Choice(name=clip(q, CHOICE_LIMIT), value=clip(q, CHOICE_LIMIT)) for q in questions]
 
