@@ -19,7 +19,7 @@ from tests.test_cli import run_cli
 
 FIRST_TEXT = KNOWLEDGE_DIR / "sources" / "herbst-2025-05.txt"
 SECOND_TEXT = PROJECT_ROOT / "tests" / "fixtures" / "draft" / "second-assessment.txt"
-SHARED_FILES = ("conversation.yaml", "vocabulary.yaml")  # what every knowledge directory holds besides assessments
+SHARED_FILES = ("conversation.yaml", "shared.yaml", "vocabulary.yaml")  # what the series shares, as shipped
 # The first assessment's date expressions, as the article writes them.
 FIRST_DATES = ("three years ago", "mid-March", "late March", "that same month", "late April", "February 28", "April 30",
                "last weekend", "May 12", "this week", "On Thursday", "May 16, 2025")
@@ -27,7 +27,7 @@ REVIEW_LINE = re.compile(r"^\s*review:.*\n", re.MULTILINE)
 
 
 def empty_knowledge(directory: Path) -> Path:
-    """A knowledge directory with no assessment: the vocabulary and the phrasebook only."""
+    """A knowledge directory with no assessment: the vocabulary, the phrasebook and the shared out-of-scope kinds."""
     directory.mkdir(parents=True)
     for name in SHARED_FILES:
         shutil.copy(KNOWLEDGE_DIR / name, directory / name)
@@ -151,6 +151,20 @@ def test_answers_attribute_the_article_to_its_author_and_questions_are_not_share
     assert by_id["herbst-2025-05-author"]["answer"].startswith("The article was written by John E. Herbst, senior director")
     assert "Trump must turn up the pressure on Putin" in by_id["herbst-2025-05-main-argument"]["answer"]
 
+
+def test_the_draft_keeps_clear_of_the_questions_the_series_shares(first_draft: Path, tmp_path: Path) -> None:
+    # shared.yaml already holds the question the drafter would give the author entry first.
+    author = next(e for e in drafted(first_draft)["entries"] if e["id"] == "herbst-2025-05-author")
+    taken = author["questions"][0]
+    knowledge = empty_knowledge(tmp_path / "knowledge")
+    kind = {"id": "taken", "questions": [taken, "one", "two", "three", "four"], "reason": "Shared by the series."}
+    (knowledge / "shared.yaml").write_text(yaml.safe_dump({"out_of_scope": [kind]}), encoding="utf-8")
+    status, output = draft(str(FIRST_TEXT), knowledge=knowledge)
+    assert status == 0, output
+    questions = [q.casefold() for e in drafted(knowledge / "herbst-2025-05.yaml")["entries"] for q in e["questions"]]
+    assert taken.casefold() not in questions
+    proc = run_cli("validate", str(knowledge))
+    assert proc.returncode == 0, proc.stdout
 
 def test_drafting_again_refuses_to_overwrite_unless_forced(first_draft: Path) -> None:
     before = first_draft.read_text(encoding="utf-8")
