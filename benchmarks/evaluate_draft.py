@@ -37,7 +37,9 @@ sys.path.insert(0, str(ROOT))
 from bot.conversation import Conversation  # noqa: E402
 from bot.draft import draft_file  # noqa: E402
 from bot.evaluation import Labelled, load_questions  # noqa: E402
-from bot.knowledge import PHRASEBOOK_FILE, SHARED_FILE, VOCABULARY_FILE, KnowledgeBase, fold_whitespace, load_knowledge  # noqa: E402
+from bot.knowledge import (  # noqa: E402
+    PHRASEBOOK_FILE, SHARED_FILE, VOCABULARY_FILE, KnowledgeBase, fold_whitespace, load_knowledge,
+)
 from bot.matching import Engine  # noqa: E402
 
 KNOWLEDGE = ROOT / "knowledge"
@@ -64,7 +66,10 @@ def overlapping(drafted: KnowledgeBase, hand_made: KnowledgeBase) -> dict[str, f
     return mapping
 
 
-def verdicts(conversation: Conversation, items: list[Labelled], mapping: dict[str, frozenset[str]]) -> list[tuple[str, Labelled, str | None]]:
+Judged = list[tuple[str, Labelled, str | None]]  # each question's verdict, the question, the drafted entry answering
+
+
+def verdicts(conversation: Conversation, items: list[Labelled], mapping: dict[str, frozenset[str]]) -> Judged:
     """Each question's verdict (as bot.evaluation's, right meaning overlapping quotes) and the drafted entry answering."""
     out = []
     for item in items:
@@ -78,7 +83,7 @@ def verdicts(conversation: Conversation, items: list[Labelled], mapping: dict[st
     return out
 
 
-def figures(judged: list[tuple[str, Labelled, str | None]]) -> dict[str, float]:
+def figures(judged: Judged) -> dict[str, float]:
     counts = Counter(verdict for verdict, _item, _entry in judged)
     answerable = sum(item.answerable for _verdict, item, _entry in judged)
     to_decline = len(judged) - answerable
@@ -124,7 +129,8 @@ def main() -> None:
     for title, rows_judged in rows:
         answerable = sum(item.answerable for _v, item, _e in rows_judged)
         shares = figures(rows_judged)
-        print(f"  {title + f' ({answerable}+{len(rows_judged) - answerable})':<40}" + "".join(f"{shares[label]:>20.1%}" for label in labels))
+        counted = f"{title} ({answerable}+{len(rows_judged) - answerable})"
+        print(f"  {counted:<40}" + "".join(f"{shares[label]:>20.1%}" for label in labels))
     shares = figures(never)
     met = {label: shares[label] <= target if label == "wrong" else shares[label] >= target for label, target in TARGETS.items()}
     print("issue 15's targets on the never-tuned sets together: "
