@@ -86,9 +86,9 @@ def knowledge_copy(tmp_path: Path) -> Path:
 
 
 def add_next_assessment(directory: Path) -> Path:
-    """Adds the fixture's second assessment to the knowledge directory `directory` exactly as README.md,
-    "Adding the next assessment", says: its text into sources/ first, then its YAML file beside the others.
-    Returns the YAML file's path."""
+    """Adds the fixture's second assessment to the knowledge directory `directory` as README.md, "Adding the
+    next assessment", leaves a reviewed draft: its text into sources/ first, then its YAML file beside the
+    others (tests/test_draft.py drafts and reviews the same text). Returns the YAML file's path."""
     shutil.copyfile(NEXT_ASSESSMENT_TEXT, directory / "sources" / NEXT_ASSESSMENT_TEXT.name)
     return Path(shutil.copyfile(NEXT_ASSESSMENT, directory / NEXT_ASSESSMENT.name))
 

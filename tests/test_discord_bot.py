@@ -160,9 +160,9 @@ async def test_ask_declines_and_offers_suggestions_as_buttons(
     callback = await interact(stub, payloads.slash_command(WORLD, "ask", {"question": UNSURE}))
     data = callback.body["data"]
     embed = the_embed(data)
-    # The out-of-scope kind `casualties` gives the reason; the entry `bucha-irpin` is suggested.
+    # The out-of-scope kind `casualties`, shared by the series, gives the reason; the entry `bucha-irpin` is suggested.
     assert embed["title"] == UNSURE and not embed.get("fields")
-    assert embed["description"].startswith("The assessment gives no casualty figures. I won't guess.\n\nDid you mean:\n")
+    assert embed["description"].startswith("The assessments give no casualty figures. I won't guess.\n\nDid you mean:\n")
     offered = buttons(data)
     assert {b["custom_id"]: b["label"] for b in offered}["suggest:1.bucha-irpin"] == "What happened in Bucha and Irpin?"
     suggested = embed["description"].split("Did you mean:\n", 1)[1].splitlines()

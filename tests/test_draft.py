@@ -1,6 +1,8 @@
 """`python -m bot draft` as a maintainer runs it (a subprocess), checked on the files it writes: the first
 assessment's own text drafted into an empty knowledge directory and compared with the hand-made file,
-a made-up second text drafted beside the real knowledge base and asked about, and a text with no date."""
+a made-up second text drafted beside the real knowledge base and asked about, the series fixture's
+text drafted, reviewed and validated as README.md, "Adding the next assessment", says, and a text
+with no date."""
 
 from __future__ import annotations
 
@@ -14,12 +16,12 @@ import pytest
 import yaml
 
 from bot.knowledge import KnowledgeBase, fold_whitespace
-from tests.conftest import KNOWLEDGE_DIR, PROJECT_ROOT
+from tests.conftest import KNOWLEDGE_DIR, NEXT_ASSESSMENT_TEXT, PROJECT_ROOT
 from tests.test_cli import run_cli
 
 FIRST_TEXT = KNOWLEDGE_DIR / "sources" / "herbst-2025-05.txt"
 SECOND_TEXT = PROJECT_ROOT / "tests" / "fixtures" / "draft" / "second-assessment.txt"
-SHARED_FILES = ("conversation.yaml", "vocabulary.yaml")  # what every knowledge directory holds besides assessments
+SHARED_FILES = ("conversation.yaml", "shared.yaml", "vocabulary.yaml")  # what the series shares, as shipped
 # The first assessment's date expressions, as the article writes them.
 FIRST_DATES = ("three years ago", "mid-March", "late March", "that same month", "late April", "February 28", "April 30",
                "last weekend", "May 12", "this week", "On Thursday", "May 16, 2025")
@@ -27,7 +29,7 @@ REVIEW_LINE = re.compile(r"^\s*review:.*\n", re.MULTILINE)
 
 
 def empty_knowledge(directory: Path) -> Path:
-    """A knowledge directory with no assessment: the vocabulary and the phrasebook only."""
+    """A knowledge directory with no assessment: the vocabulary, the phrasebook and the shared out-of-scope kinds."""
     directory.mkdir(parents=True)
     for name in SHARED_FILES:
         shutil.copy(KNOWLEDGE_DIR / name, directory / name)
@@ -152,6 +154,20 @@ def test_answers_attribute_the_article_to_its_author_and_questions_are_not_share
     assert "Trump must turn up the pressure on Putin" in by_id["herbst-2025-05-main-argument"]["answer"]
 
 
+def test_the_draft_keeps_clear_of_the_questions_the_series_shares(first_draft: Path, tmp_path: Path) -> None:
+    # shared.yaml already holds the question the drafter would give the author entry first.
+    author = next(e for e in drafted(first_draft)["entries"] if e["id"] == "herbst-2025-05-author")
+    taken = author["questions"][0]
+    knowledge = empty_knowledge(tmp_path / "knowledge")
+    kind = {"id": "taken", "questions": [taken, "one", "two", "three", "four"], "reason": "Shared by the series."}
+    (knowledge / "shared.yaml").write_text(yaml.safe_dump({"out_of_scope": [kind]}), encoding="utf-8")
+    status, output = draft(str(FIRST_TEXT), knowledge=knowledge)
+    assert status == 0, output
+    questions = [q.casefold() for e in drafted(knowledge / "herbst-2025-05.yaml")["entries"] for q in e["questions"]]
+    assert taken.casefold() not in questions
+    proc = run_cli("validate", str(knowledge))
+    assert proc.returncode == 0, proc.stdout
+
 def test_drafting_again_refuses_to_overwrite_unless_forced(first_draft: Path) -> None:
     before = first_draft.read_text(encoding="utf-8")
     first_draft.write_text(before + "# edited by the maintainer\n", encoding="utf-8")
@@ -204,6 +220,54 @@ def test_the_second_text_drafted_beside_the_first_assessment_validates_and_is_an
     assert "Example writes that" in answered["answer"]
     assert declined["matched"] is False
 
+
+def review(path: Path, published: str) -> None:
+    """What README.md's step 2, "Review it", asks of a maintainer, done to the drafted file at `path`: the
+    publication date set (`published`, a YAML block), the general entries given the ids the series uses
+    for them, and every `review:` line deleted."""
+    text = path.read_text(encoding="utf-8")
+    assessment_id = drafted(path)["assessment"]["id"]
+    text, dated = re.subn(r"(?ms)^  published:\n.*?(?=^  source:)", published, text)
+    assert dated == 1, "no published: block before source:"
+    for general in ("author", "main-argument"):
+        text, renamed = re.subn(rf"(?m)^  - id: {assessment_id}-{general}$", f"  - id: {general}", text)
+        assert renamed == 1, general
+    path.write_text(REVIEW_LINE.sub("", text), encoding="utf-8")
+
+
+def test_the_series_fixture_drafted_reviewed_and_validated_answers_as_the_latest(tmp_path: Path) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, knowledge)
+    # 1. Draft it.
+    status, output = draft(str(NEXT_ASSESSMENT_TEXT), knowledge=knowledge)
+    assert status == 0, output
+    path = knowledge / "fixture-2025-06.yaml"
+    assert f"Drafted {path}" in output and "states no publication date" in output
+    assert (knowledge / "sources" / NEXT_ASSESSMENT_TEXT.name).read_bytes() == NEXT_ASSESSMENT_TEXT.read_bytes()
+    proc = run_cli("validate", str(knowledge))
+    assert proc.returncode == 0 and "\nOK: 2 assessment(s), " in f"\n{proc.stdout}", proc.stdout
+    assert "warning: marked for review" in proc.stdout
+    # 2. Review it. The text says "June 2025"; the date stands for the day the maintainer knows it appeared.
+    review(path, '  published:\n    date: 2025-06-20\n    precision: day\n    note: "Known to the maintainer."\n')
+    # 3. Validate it: no mark left (the drafter's questions may still be flagged for a look, which --strict fails on).
+    proc = run_cli("validate", str(knowledge))
+    assert proc.returncode == 0 and "\nOK: 2 assessment(s), " in f"\n{proc.stdout}", proc.stdout
+    assert "marked for review" not in proc.stdout
+
+    asked = ["who wrote the latest assessment?", "who wrote this?", "who wrote the first assessment?",
+             "how many soldiers have died, according to the latest assessment?"]
+    proc = run_cli("ask", "--json", stdin="".join(f"{q}\n" for q in asked), env={"KNOWLEDGE_DIR": str(knowledge)})
+    assert proc.returncode == 0, proc.stderr
+    latest, unscoped, first, casualties = (json.loads(line) for line in proc.stdout.splitlines())
+    for reply in (latest, unscoped):  # the drafted file's author entry; a question naming none, the latest
+        assert (reply["matched"], reply["entry"], reply["assessment"], reply["assessment_number"]) == \
+            (True, "author", "fixture-2025-06", 2)
+        assert reply["answer"].startswith("The article was written by Mara Testwell")
+        assert reply["sources"] == ["Mara Testwell is a fictional analyst invented for the bot's tests."]
+    assert (first["entry"], first["assessment"]) == ("author", "herbst-2025-05")
+    assert first["answer"].startswith("The article was written by John E. Herbst.")
+    # The series' shared out-of-scope kinds decline for the new assessment too: it needed none of its own.
+    assert casualties["matched"] is False and casualties["reason"] == "The assessments give no casualty figures."
 
 def test_a_text_without_a_date_leaves_the_publication_date_to_the_maintainer(tmp_path: Path) -> None:
     source = tmp_path / "undated.txt"

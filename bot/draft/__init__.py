@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bot.draft.drafting import Draft, Taken, default_id, draft_assessment, question_key
 from bot.draft.writing import DraftRefused, Written, knowledge_yaml, source_path, write_draft
-from bot.knowledge import MAX_FILE_BYTES, SLUG_MAX, Checked, KnowledgeBase, KnowledgeError, load_checked, load_knowledge
+from bot.knowledge import MAX_FILE_BYTES, SLUG_MAX, Checked, KnowledgeError, load_checked, load_knowledge, shared_kinds
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -75,14 +75,15 @@ def _read_source(source: Path) -> str:
 
 def _existing(directory: Path, assessment_id: str) -> Taken:
     """The ids and phrasings of the knowledge in `directory` (other than a previous draft of this
-    assessment, which the new one replaces); nothing when there is none or it does not load."""
+    assessment, which the new one replaces) and the phrasings of the out-of-scope kinds the series
+    shares (no assessment may repeat one, and they are there before the first assessment is)."""
     if not directory.is_dir():
         return Taken()
     try:
-        knowledge: KnowledgeBase = load_knowledge(directory)
+        others = [a for a in load_knowledge(directory).assessments if a.id != assessment_id]
     except KnowledgeError:
-        return Taken()
-    others = [a for a in knowledge.assessments if a.id != assessment_id]
+        others = []
     ids = {a.id for a in others} | {item.id for a in others for item in (*a.entries, *a.timeline, *a.out_of_scope)}
-    questions = {question_key(q) for a in others for item in (*a.entries, *a.out_of_scope) for q in item.questions}
+    asked = (*(item for a in others for item in (*a.entries, *a.out_of_scope)), *shared_kinds(directory))
+    questions = {question_key(q) for item in asked for q in item.questions}
     return Taken(frozenset(ids), frozenset(questions))

@@ -13,11 +13,12 @@ KnowledgeError. Nothing here imports Discord.
 - `phases`: an assessment's optional phases, checked against its timeline;
 - `phrasebook`: knowledge/conversation.yaml, the small talk and the words of conversation and of the series;
 - `review`: warnings, which never stop loading: review marks, why-questions answered without a reason;
-- `loading`: `load_knowledge` (and `load_checked`, with the warnings), every file and the checks across files.
+- `loading`: `load_knowledge` (and `load_checked`, with the warnings), every file and the checks across files;
+  `shared_kinds`, shared.yaml's kinds alone.
 """
 
 from bot.knowledge.files import MAX_FILE_BYTES, is_ignored, knowledge_files, watched_files
-from bot.knowledge.loading import load_checked, load_knowledge
+from bot.knowledge.loading import load_checked, load_knowledge, shared_kinds
 from bot.knowledge.model import (
     WHATS_NEW_ID,
     Assessment,
@@ -52,5 +53,5 @@ __all__ = [
     "REVIEW_KEY", "SHARED_FILE", "SLUG_MAX", "VOCABULARY_FILE", "WHATS_NEW_ID", "Assessment", "Checked", "Entry", "Event",
     "KnowledgeBase", "KnowledgeError", "OutOfScope", "Phase", "Phrasebook", "Problem", "Published", "SeriesWords", "SmallTalk",
     "Vocabulary", "WhatsNew", "fold_whitespace", "is_ignored", "knowledge_files", "load_checked", "load_knowledge", "more_line",
-    "warning_line", "watched_files",
+    "shared_kinds", "warning_line", "watched_files",
 ]

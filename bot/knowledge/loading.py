@@ -52,6 +52,23 @@ def load_checked(directory: Path | str) -> Checked:
         raise KnowledgeError([Problem(str(root), None, "", f"could not be loaded: {type(error).__name__}: {error}")]) from error
 
 
+def shared_kinds(directory: Path | str) -> tuple[OutOfScope, ...]:
+    """The out-of-scope kinds of `directory`'s shared.yaml on their own, even before any assessment file
+    exists (python -m bot draft keeps a new assessment's questions clear of them); () when there is no
+    such file or it has any problem (validating the directory reports those)."""
+    path = Path(directory) / SHARED_FILE
+    if not path.is_file():
+        return ()
+    problems: list[Problem] = []
+    doc = _read(path, SHARED_FILE, problems)
+    if doc is None:
+        return ()
+    try:
+        kinds = load_shared(doc, Checker(doc, problems))
+    except TooManyProblems:
+        return ()
+    return () if problems else kinds
+
 def _load(root: Path) -> Checked:
     problems: list[Problem] = []
     if not root.is_dir():
