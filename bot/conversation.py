@@ -222,6 +222,8 @@ class Conversation:
         self._determiners = frozenset(w for p in book.determiners for w in _key_words(p))
         self._openers = frozenset(w for p in book.openers for w in _key_words(p))
         self._fillers = frozenset(w for p in book.fillers for w in _key_words(p))
+        self._continuations = frozenset(w for p in book.continuations for w in _key_words(p))
+        self._stopwords = frozenset(_REPEATS.sub(r"\1", w) for w in engine.normalizer.stopwords)
         self._wh_words = frozenset(w for w in self._openers if stem(w) in QUESTION_WORDS)
         self._second_person = frozenset(w for p in book.second_person for w in _key_words(p))
         self._pointers = frozenset(w for p in book.pointers for w in _key_words(p))
@@ -463,7 +465,9 @@ class Conversation:
             standalone = self._in_conversation(standalone, context)
         if topic is None:
             return self._checked(standalone, question, scope=assessment)
-        if not self._incomplete(tokens):  # a complete question is answered on its own: context never hijacks it
+        if not self._incomplete(tokens) and (standalone.matched or not self._continues(tokens)):
+            # A complete question is answered on its own: context never hijacks it. Only one that opens
+            # by continuing ("and whats the link to the talks") and finds no answer alone is read in context.
             return self._checked(standalone, question, scope=assessment)
         detail = self._detail_not_given(question, tokens, topic, within)
         if detail is not None:
@@ -529,24 +533,26 @@ class Conversation:
             return NO_FIGURE
         return None
 
+    def _is_stopword(self, token: str) -> bool:
+        """Whether `token` (a key word: repeated letters squeezed, "tell" is "tel") is a vocabulary stopword."""
+        return stem(token) in self._stopwords or token in self._stopwords
+
     def _points_back(self, tokens: Sequence[str]) -> bool:
         """A pronoun ("who signed it?"), or a demonstrative with no noun after it ("when was that?")."""
-        stopwords = self.engine.normalizer.stopwords
         for i, token in enumerate(tokens):
             if token in self._pointers:
                 return True
             if token in self._demonstratives:
                 following = tokens[i + 1] if i + 1 < len(tokens) else None
-                if following is None or stem(following) in stopwords or following in self._pointers:
+                if following is None or self._is_stopword(following) or following in self._pointers:
                     return True
         return False
 
     def _content(self, tokens: Sequence[str], *, keep_pointers: bool = True) -> list[str]:
         """`tokens` without fillers, stopwords and the bot's name (and pointers, unless kept)."""
-        stopwords = self.engine.normalizer.stopwords
         dropped = self._fillers | (frozenset() if keep_pointers else self._pointers | self._demonstratives)
         kept = [t for t in self._unaddressed(list(tokens)) if t not in dropped]
-        return [t for t in kept if stem(t) not in stopwords or (keep_pointers and t in self._pointers | self._demonstratives)]
+        return [t for t in kept if not self._is_stopword(t) or (keep_pointers and t in self._pointers | self._demonstratives)]
 
     def _own_topic(self, tokens: Sequence[str]) -> list[str]:
         """The words that say what the question is about: not question words, people, pointers, or
@@ -570,8 +576,14 @@ class Conversation:
         if not topic:
             return True
         # "which areas?", "what sanctions?": a bare which-noun asks which of the last answer's.
-        content = self._content(tokens)
-        return len(content) == 2 and content[0] in self._determiners and content[1] == topic[0]
+        asked = [t for t in self._unaddressed(list(tokens)) if t not in self._fillers]
+        return len(asked) == 2 and asked[0] in self._determiners and asked[1] == topic[0]
+
+    def _continues(self, tokens: Sequence[str]) -> bool:
+        """A question that opens by continuing ("and whats the link to the talks", "so what did he
+        achieve"): read against the last answer when it is not answered on its own."""
+        unaddressed = self._unaddressed(list(tokens))
+        return bool(unaddressed) and unaddressed[0] in self._continuations
 
     def _with_topic(self, tokens: Sequence[str], topic: Entry) -> str:
         """The follow-up with the earlier answer's topic spelled in: "when was that" -> "when was <topic>"."""

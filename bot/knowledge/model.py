@@ -170,6 +170,7 @@ class Phrasebook:
     determiners: tuple[str, ...] = ()
     second_person: tuple[str, ...] = ()
     fillers: tuple[str, ...] = ()
+    continuations: tuple[str, ...] = ()
     reason: tuple[str, ...] = ()
     number: tuple[str, ...] = ()
     # Words with which an answer says the article gives no reason ("does not say why"): `validate` reads

@@ -13,7 +13,7 @@ SMALL_TALK_KINDS = ("greeting", "thanks", "reaction", "agreement", "goodbye", "a
 REPLY_FIELDS = ("example", "assessment", "count")  # the {placeholders} a small-talk reply may use
 SECTIONS = {
     "follow_ups": ("more", "next", "before", "pointers", "demonstratives", "parties", "elliptical", "accept_suggestion"),
-    "asking": ("openers", "determiners", "second_person", "fillers", "reason", "number"),
+    "asking": ("openers", "determiners", "second_person", "fillers", "continuations", "reason", "number"),
     "listen": ("address", "article", "others", "tags"),
     "answering": ("no_reason",),
 }
