@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
-from bot.knowledge import Assessment, Entry, Event, KnowledgeBase, Phrasebook, fold_whitespace
+from bot.knowledge import Assessment, Entry, KnowledgeBase, Phrasebook, fold_whitespace
 from bot.matching import Engine, Result, Suggestion
 from bot.series import Reference, SeriesReader, WhatsNewQuestion
 from bot.text import QUESTION_WORDS, clean, stem, words

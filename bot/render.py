@@ -328,35 +328,32 @@ def assessment_line(assessment: Assessment, knowledge: KnowledgeBase) -> str:
 def render_assessments(knowledge: KnowledgeBase) -> Card:
     """The series, newest first, within one embed."""
     lines = [f"• {assessment_line(a, knowledge)}" for a in reversed(knowledge.assessments)]
-    text = ""
-    for shown, line in enumerate(lines):
-        rest = f"\n…and {len(lines) - shown} older ones"
-        if len(text) + len(line) + 1 + len(rest) > DESCRIPTION_LIMIT:
-            text += rest
-            break
-        text += ("\n" if text else "") + line
     return Card(
         title=f"The assessments ({len(lines)})",
-        description=text,
+        description=_lines_within(lines, "\n…and {} older ones"),
         footer="Ask about one by naming it (“in the first assessment …”) or with /ask assessment:",
         kind="info",
     )
+
+
+def _lines_within(lines: list[str], more: str) -> str:
+    """As many of `lines` as fit an embed's description, then `more` with how many were left out."""
+    text = ""
+    for shown, line in enumerate(lines):
+        rest = more.format(len(lines) - shown)
+        if len(text) + len(line) + 1 + len(rest) > DESCRIPTION_LIMIT:
+            return text + rest
+        text += ("\n" if text else "") + line
+    return text
 
 
 def render_topics(knowledge: KnowledgeBase) -> Card:
     """One question per entry: everything the bot can answer, in the order of the article (a question
     several assessments share, "Who wrote the article?", once)."""
     lines = [f"• {question}" for question in dict.fromkeys(entry.questions[0] for entry in knowledge.entries)]
-    text = ""
-    for shown, line in enumerate(lines):
-        rest = f"\n…and {len(lines) - shown} more: try /ask and its suggestions"
-        if len(text) + len(line) + 1 + len(rest) > DESCRIPTION_LIMIT:
-            text += rest
-            break
-        text += ("\n" if text else "") + line
     return Card(
         title="What you can ask about",
-        description=text,
+        description=_lines_within(lines, "\n…and {} more: try /ask and its suggestions"),
         footer="Ask in your own words; /ask suggests questions as you type.",
         kind="info",
     )

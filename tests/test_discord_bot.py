@@ -24,6 +24,7 @@ from bot.discord.replies import FAILED
 from bot.discord.runner import _serve
 from bot.discord.views import SuggestionButton, TimelinePageButton
 from bot.knowledge import KnowledgeBase
+from bot.matching import Engine
 from bot.render import BUTTON_LABEL_LIMIT
 from tests.discord_helpers import (
     WORLD,
@@ -448,10 +449,11 @@ async def test_a_refused_send_is_logged_and_the_bot_keeps_serving(
 
 
 class BrokenEngine:
-    """Stands in for the core at its boundary: every question fails."""
+    """The engine in service with a fault injected where the Discord edge calls the core: answering and
+    autocompleting fail, as a bug in the core would; everything else is the real engine's."""
 
-    def __init__(self, knowledge: KnowledgeBase) -> None:
-        self.knowledge = knowledge
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
 
     def answer(self, question: str, assessment: str | None = None) -> Any:
         raise RuntimeError("the engine broke")
@@ -459,13 +461,16 @@ class BrokenEngine:
     def autocomplete(self, text: str, limit: int = 25) -> list[str]:
         raise RuntimeError("the engine broke")
 
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
 
 @bounded
 async def test_a_failing_command_tells_the_user_and_logs_the_traceback(
     stub: DiscordStub, bot: AssessmentBot, knowledge: KnowledgeBase, caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot")
-    bot.live.engine = BrokenEngine(knowledge)  # type: ignore[assignment]
+    bot.live.engine = BrokenEngine(bot.engine)  # type: ignore[assignment]
     callback = await interact(stub, payloads.slash_command(WORLD, "ask", {"question": ANSWERED}))
     data = callback.body["data"]
     assert data["flags"] & EPHEMERAL and "something went wrong" in data["content"] and not data.get("embeds")
@@ -480,7 +485,7 @@ async def test_a_failing_question_by_message_is_logged_the_asker_told_and_the_bo
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot")
     engine = bot.engine
-    bot.live.engine = BrokenEngine(knowledge)  # type: ignore[assignment]
+    bot.live.engine = BrokenEngine(bot.engine)  # type: ignore[assignment]
     broken = await reply_to(stub, payloads.mention_message(WORLD, ANSWERED))
     assert broken.body["content"] == FAILED and not broken.body.get("embeds")  # told, briefly
     assert_pings_nobody(broken.body)

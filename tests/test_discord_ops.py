@@ -35,7 +35,6 @@ from bot.discord.replies import RESTARTING
 from bot.discord.runner import DISCORD_LOG_FLOOR, EXIT_OK, REDACTED, configure_logging, serve
 from bot.knowledge import KnowledgeBase
 from bot.live import LiveKnowledge
-from bot.matching import Result
 from bot.records import LOW_CONFIDENCE, EntryVotes, Records
 from tests.conftest import ASSESSMENT_FILE
 from tests.discord_stub import DiscordStub, payloads

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
-from bot.discord.client import AssessmentBot
 from bot.discord.replies import NO_SUCH_ASSESSMENT
 from bot.knowledge import KnowledgeBase
 from bot.live import LiveKnowledge

@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.conversation import Context, Conversation, Reply
+from bot.conversation import Conversation, Reply
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matching import Engine
 from bot.render import render_reply
 from bot.series import SeriesReader
 from tests.conftest import ASSESSMENT_FILE, NEXT_ASSESSMENT, add_next_assessment
 from tests.test_cli import run_cli
+from tests.test_conversation import ask_in_turn as in_turn
 from tests.test_knowledge import line_of, problems_of, replace_once
 
 FIRST, SECOND = "herbst-2025-05", "fixture-2025-06"
@@ -43,16 +44,6 @@ def said(reply: Reply, knowledge: KnowledgeBase) -> str:
     card = render_reply(reply, knowledge)
     assert card is not None
     return card.as_text()
-
-
-def in_turn(conversation: Conversation, *lines: str) -> list[Reply]:
-    context: Context | None = None
-    replies = []
-    for line in lines:
-        reply = conversation.respond(line, context)
-        context = reply.context(context)
-        replies.append(reply)
-    return replies
 
 
 # -- validation ------------------------------------------------------------------------------------------

@@ -25,7 +25,6 @@ from bot.render import BUTTON_LABEL_LIMIT, clip, render_entry, render_timeline
 
 if TYPE_CHECKING:
     from bot.discord.client import AssessmentBot
-    from bot.knowledge import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -214,13 +213,17 @@ def _number(match: re.Match[str]) -> int | None:
     return int(match["number"]) if match["number"] else None
 
 
-def _assessment_shown(knowledge: KnowledgeBase, number: int | None) -> tuple[bool, str | None]:
-    """(whether it still exists, its id) for the assessment a timeline button names by number; (True,
-    None) for the whole series."""
+async def _knowledge_shown(interaction: discord.Interaction, number: int | None) -> tuple[KnowledgeBase, str | None] | None:
+    """The knowledge in service and the id of the assessment a timeline button names by number (None for
+    the whole series); None, after telling the presser, when that assessment is no longer there."""
+    knowledge = _bot(interaction).knowledge
     if number is None:
-        return True, None
+        return knowledge, None
     assessment = knowledge.numbered(number)
-    return assessment is not None, assessment.id if assessment else None
+    if assessment is None:
+        await interaction.response.send_message(ASSESSMENT_GONE, ephemeral=True)
+        return None
+    return knowledge, assessment.id
 
 
 ASSESSMENT_GONE = "That assessment is no longer in the knowledge base; try /timeline again."
@@ -247,11 +250,10 @@ class TimelinePageButton(discord.ui.DynamicItem[discord.ui.Button],
 
     @reports_failures
     async def callback(self, interaction: discord.Interaction) -> None:
-        knowledge = _bot(interaction).knowledge
-        exists, assessment_id = _assessment_shown(knowledge, self.number)
-        if not exists:
-            await interaction.response.send_message(ASSESSMENT_GONE, ephemeral=True)
+        shown = await _knowledge_shown(interaction, self.number)
+        if shown is None:
             return
+        knowledge, assessment_id = shown
         pages = render_timeline(knowledge, self.actor or None, assessment_id)
         page = min(self.page, len(pages) - 1)
         view = timeline_view(page, len(pages), self.actor, self.number)
@@ -292,11 +294,10 @@ class TimelineOpenButton(discord.ui.DynamicItem[discord.ui.Button],
 
     @reports_failures
     async def callback(self, interaction: discord.Interaction) -> None:
-        knowledge = _bot(interaction).knowledge
-        exists, assessment_id = _assessment_shown(knowledge, self.number)
-        if not exists:
-            await interaction.response.send_message(ASSESSMENT_GONE, ephemeral=True)
+        shown = await _knowledge_shown(interaction, self.number)
+        if shown is None:
             return
+        knowledge, assessment_id = shown
         actor = knowledge.actor(self.actor) if self.actor else None
         if self.actor and actor is None:
             await interaction.response.send_message("That actor is no longer in the timeline; try /timeline again.", ephemeral=True)
