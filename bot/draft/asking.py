@@ -107,8 +107,9 @@ class Asker:
         subject = _subject(clause)
         tail = f" {short}" if short else ""
         whole = _short(clause.whole_object, YES_NO_OBJECT, _CLAUSE_CUTS) if has_object else ""
-        asks = not obj.casefold().startswith(("no ", "none ", "nothing "))  # "Did the parties take no steps?" asks nothing
-        full = f" {whole}" if whole else ""
+        # "took no steps toward ..." is asked "Did the parties take any steps toward ...?"
+        asked = re.sub(r"^(?:no|none of) ", "any ", whole, flags=re.IGNORECASE)
+        full = f" {asked}" if asked else ""
         if clause.whole_object.startswith("that ") and form == "past":  # "insisted that Ukrainian troops withdraw ..."
             said = _short(clause.whole_object, YES_NO_OBJECT, _CLAUSE_CUTS - {"that"})
             kinds["wh"].append(f"{who} {verb} {said}?")
@@ -124,14 +125,15 @@ class Asker:
             what = clause.what_question()
             if what:
                 kinds["wh"].append(what.replace(clause.subject, subject, 1))
-            if has_object and asks:
+            if has_object:
                 kinds["yes-no"].append(f"Did {subject} {base}{full}?")
+                kinds["chat"].append(f"is it true that {subject} {verb} {whole}?")
             if dated and has_object:
                 kinds["when"].append(f"When did {subject} {base}{tail}?")
             if gives_reasons and clause.agent:
                 kinds["why"].append(f"Why did {subject} {base}{tail}?")
             if has_object:
-                kinds["chat"].append(f"{subject} {verb}{tail}?".casefold())
+                kinds["chat"].append(f"{subject} {verb} {whole}?".casefold())
             kinds["keyword"].append(_keywords(subject, base, _head(short)))
         elif form == "perfect":
             following = clause.following
@@ -177,10 +179,10 @@ class Asker:
         elif form in ("negative", "emphatic"):
             if form == "emphatic" and has_object:
                 kinds["wh"].append(f"What did {subject} {base}?")
-            if has_object and asks:
+            if has_object:
                 kinds["yes-no"].append(f"Did {subject} {base}{full}?")
             if form == "negative" and has_object:
-                kinds["chat"].append(f"{subject} did not {base}{tail}?".casefold())
+                kinds["chat"].append(f"{subject} did not {base} {whole}?".casefold())
         elif form == "copula":
             complement = _short(obj, 3)
             if clause.following[:1] == ("to",):  # "the White House's approach was to offer Russia more carrots"
@@ -195,8 +197,10 @@ class Asker:
             return
         first, second, third = (phrases + phrases[-1:] * 2)[:3]
         author = self.author
-        kinds["topic"] += [f"What does the article say about {first}?", f"What does {author} say about {second}?",
-                           f"Tell me about {first}"]
+        kinds["topic"].append(f"What does the article say about {first}?")
+        if self._telling(second):
+            kinds["topic"].append(f"What does {author} say about {second}?")
+        kinds["topic"].append(f"Tell me about {first}")
         if self._telling(third):
             kinds["topic"].append(f"What about {third}?")
         if self._telling(second):
@@ -269,6 +273,9 @@ class Asker:
                 match = re.search(rf"(?<![\w-]){re.escape(term)}(?![\w'’-])(?! of\b)", question, re.IGNORECASE)
                 if not match or term == self.author.casefold():
                     continue  # "the author" is no word to put for the author's name
+                if match.group()[0].isupper() and re.match(r" [a-z]", question[match.end():]) and \
+                        question[match.end():].split()[0] not in STOPWORDS:
+                    continue  # a name that qualifies a noun ("Trump administration") keeps its form
                 choice = self._variant(term, word_like=term not in STOPWORDS and term not in _ASKING_WORDS)
                 if choice is None or (choice[1] and f" {term} " not in quoted):
                     continue

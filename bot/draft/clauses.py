@@ -25,7 +25,8 @@ from bot.draft.words import (
 )
 
 _AGENT_NOUNS = frozenset({"leaders", "sides", "parties", "negotiators", "administration", "government", "officials",
-                          "president", "team", "allies", "side", "troops", "media", "critics", "republicans", "leader"})
+                          "president", "team", "allies", "side", "troops", "media", "critics", "republicans", "leader",
+                          "delegation", "delegations", "diplomats", "minister", "ministers", "lawmakers", "leadership"})
 _PRONOUNS = frozenset({"he", "she", "it", "they", "this", "that", "these", "those", "we", "i", "you", "which", "who"})
 _CLAUSE_WORDS = frozenset({"when", "as", "while", "which", "who", "that", "because", "after", "before", "since",
                            "if", "until", "although", "though", "but", "where", "whereas", "so"})
@@ -95,10 +96,17 @@ def read_clauses(words: ArticleWords, sentence: str, dates: Sequence[DateExpress
     previous: list[Token] = []
     subjects: list[list[Token]] = []  # each found clause's subject tokens
     last_read = False                  # whether the segment before gave a clause
+    first = segments[0]
+    opening = first if len(segments) > 1 and 0 < len(first) <= 4 and (words.is_name(first[0]) or first[0].key == "the") \
+        and not any(is_past(t.key) for t in first) else []  # a sentence's subject set off by commas
     for segment in segments:
         listed = bool(segment) and segment[0].key in ("and", "or") and 0 < len(previous) <= 3
         tokens = segment
         read = _clause(words, sentence, tokens, date_starts)
+        if read is None and opening and segment and segment[0].text[0].islower() and is_past(segment[0].key):
+            # "Washington, which hosted the first round ..., urged both sides ...": the opening names who.
+            tokens = opening + segment
+            read = _clause(words, sentence, tokens, date_starts)
         if read is None and last_read and not found[-1].pronoun:
             # "denounced the idea as a Russian stalling tactic and said ...": the clause just before goes on.
             joined = next((i for i in range(len(tokens) - 1) if tokens[i].key == "and" and _verb_after_and(tokens, i)), None)
@@ -249,6 +257,6 @@ def base_form(past: str) -> str:
     if len(stem) >= 4 and stem[-1] == stem[-2] and stem[-1] in "bdgmnprt" and stem[-3] in "aeiou" and stem[-4] not in "aeiou":
         return stem[:-1]                                                  # stopped, planned, committed
     if re.search(r"(?:[^aeiou]at|[^aeiou]ut|[cvz]|[^aeiou]iz|dg|[nr]g|[bcdfgkpstz]l|[^aeiou][aou]r|quir|"
-                 r"[aeiou]s|[^aeiou][aiu]d|[^aeiou][aiou]k|[^aeiou]am|[^aeiou]ot|[^aeiou]u)$", stem):
+                 r"[aeiou]s|[^aeiou][aiu]d|[^aeiou][aiou]k|[^aeiou]am|[^aeiou]om|[^aeiou]ot|[^aeiou]u)$", stem):
         return stem + "e"                                                 # violated, announced, proposed, declared
     return stem

@@ -19,26 +19,32 @@ from bot.draft.clauses import Clause, read_clauses
 from bot.draft.dates import DateExpression, find_dates, latest_full_date
 from bot.draft.neighbours import Neighbours
 from bot.draft.phrasing import actors_in, attributed, gives_reason, is_opinion, judgements, keyword_query
-from bot.draft.words import ACTORS, ArticleWords, slug
+from bot.draft.words import ACTORS, STOPWORDS, ArticleWords, is_adjective, slug, tokenize
 from bot.knowledge import MIN_QUESTIONS, SLUG_MAX, Phrasebook, Vocabulary, asks_why
-from bot.text import Normalizer, words
+from bot.text import Normalizer, stem, words
 
 # The bot answers best from many phrasings of an entry (benchmarks/phrasings_curve.py: 57% right with 5,
 # 70% with 10, 78% with 20), so a drafted entry gets as many as its sentences give, up to this many.
 QUESTIONS_PER_ENTRY = 20
 QUESTIONS_WANTED = 12                          # what an entry should have; fewer only when its sentence gives no more
 VARIANTS_PER_ENTRY = 2                         # of them, questions again in the vocabulary's synonyms or chat spellings
+COVERING_QUERIES = 3                           # ... keyword queries of a sentence's words no other question has
+COVERING_WORDS = 3                             # words in such a query
 # The entries about the article as a whole have the ids every assessment of the series gives them: the
 # bot counts entries of one id as one, the latest assessment's ("who wrote this?" is the latest's author).
 ARTICLE_IDS = ("title", "author", "publisher", "publication-date", "series", "photo-caption", "article-summary",
                "main-argument")
 VIEW_ID = "view-of-"      # + the side: the author's judgements of one side ("view-of-russia"), an id the series shares too
 VIEW_SENTENCES = 4        # judgements quoted in such an entry, the strongest
+TOPIC_ID = "topic-"       # + a topic the article returns to ("topic-sanctions"), an id the series shares too
+TOPIC_SENTENCES = 4       # sentences that name a word for it to be a topic ...
+TOPICS = 4                # ... and topics at most
+TOPIC_QUOTES = 5          # sentences such an entry quotes, the first
 
 
 def is_article_id(entry_id: str) -> bool:
     """An id every assessment of the series gives the same entry about the article as a whole."""
-    return entry_id in ARTICLE_IDS or entry_id.startswith(VIEW_ID)
+    return entry_id in ARTICLE_IDS or entry_id.startswith((VIEW_ID, TOPIC_ID))
 GROUP_MAX = 3                                  # sentences an entry quotes, short ones aside
 SHORT_SENTENCE = 6                             # words: "Russia rejected both." belongs with what it answers
 MARK = "draft"                                 # the `review:` of an item the drafter wrote whole
@@ -208,12 +214,12 @@ class _Drafter:
         return candidate
 
     def pick(self, entry_id: str, candidates: Sequence[str], sources: Sequence[str], last_resort: Sequence[str] = (),
-             owns: Callable[[str], bool] | None = None, gives_reasons: bool = False) -> list[str]:
+             owns: Callable[[str], bool] | None = None, gives_reasons: bool = False, cover: bool = False) -> list[str]:
         """Up to QUESTIONS_PER_ENTRY of the candidates, in order: each new to the knowledge base (or asked
         of this very id by another assessment), not one the bot reads as the same words as one already
         chosen, pointing to this entry (`owns`), and asking why only if the entry `gives_reasons`;
-        VARIANTS_PER_ENTRY of them in the vocabulary's words. Topped up from `last_resort` to the format's
-        minimum."""
+        with `cover`, keyword queries of the words of `sources` no question has yet; VARIANTS_PER_ENTRY
+        of them in the vocabulary's words. Topped up from `last_resort` to the format's minimum."""
         chosen: list[str] = []
         seen: set[frozenset[str]] = set()
 
@@ -231,10 +237,13 @@ class _Drafter:
             self.asked.add(key)
             chosen.append(question)
 
-        core = QUESTIONS_PER_ENTRY - VARIANTS_PER_ENTRY
+        core = QUESTIONS_PER_ENTRY - VARIANTS_PER_ENTRY - (COVERING_QUERIES if cover else 0)
         for question in candidates:
             if len(chosen) < core:
                 take(question)
+        if cover:
+            for query in self._uncovered(sources, chosen)[:COVERING_QUERIES]:
+                take(query)
         wanted = len(chosen) + VARIANTS_PER_ENTRY
         for variant in self.asker.variants(chosen, " ".join(sources)):  # the same words to the bot: they count for people reading
             if len(chosen) < wanted:
@@ -246,6 +255,24 @@ class _Drafter:
             if len(chosen) < MIN_QUESTIONS:
                 take(question, check=False)
         return chosen
+
+    def _uncovered(self, sources: Sequence[str], asked: Sequence[str]) -> list[str]:
+        """Keyword queries, in the sentence's order, of its words that none of the questions `asked` has:
+        the bot counts a word in an entry's questions fully, in its answer or quotes only in part."""
+        covered = {t for question in asked for t in self.normalizer.tokens(words(question))}
+        missing: list[str] = []
+        for unit in (u for source in sources for u in self._units(source)):
+            tokens = self.normalizer.tokens(words(unit))
+            if tokens and not covered.issuperset(tokens):
+                covered.update(tokens)
+                missing.append(unit.casefold())
+        return [" ".join(missing[i:i + COVERING_WORDS]) for i in range(0, len(missing), COVERING_WORDS)]
+
+    def _units(self, sentence: str) -> list[str]:
+        """The sentence's words as a keyword query has them, lower case: no function words or numbers
+        ("cease-fires" whole, "Putin’s" as "putin")."""
+        found = (re.sub(r"[’']s$", "", w) for w in re.findall(r"[\w’'-]*\w", sentence.casefold()))
+        return [w for w in found if w not in STOPWORDS and not w.isdigit()]
 
     # --- dates ------------------------------------------------------------------------------------
 
@@ -359,12 +386,45 @@ class _Drafter:
                 "main-argument",
                 ["What is the author's main argument?", f"what does {surname} recommend", "main argument",
                  f"what is {surname}'s thesis", *argued, f"what is the bottom line of {which}", f"what does {surname} conclude",
-                 f"{surname} conclusion", "what is the article's argument", "what does the author want",
+                 f"{surname} conclusion", "what is the article's argument", "what does the author advocate",
                  f"what does {surname} argue", *[q.text for q in self.asker.of_sentence(a.title) if len(q.text.split()) > 2][:3], "what should be done according to the author",
                  "what's the takeaway", "key message of the piece", "what's the point of the article"],
                 f"The main argument is in the title: “{a.title}”. {answer}",
                 [a.title, *(s.text for s in closing)], ["argument", "recommendation"]))
-        return entries + self._views()
+        return entries + self._views() + self._topics()
+
+    def _topics(self) -> list[dict]:
+        """The topics the article returns to (a noun in TOPIC_SENTENCES sentences or more: "sanctions",
+        "cease-fire"), each an entry quoting where the article names it: "What does the article say about
+        sanctions?" asks of them all, not of one sentence."""
+        author = self.author if self.article.bio else "the author"
+        named: dict[str, list[str]] = {}
+        forms: dict[str, Counter[str]] = {}
+        for sentence in self.article.sentences:
+            tokens = tokenize(sentence.text)
+            for i, token in enumerate(tokens):
+                after_name = i > 0 and self.words.is_name(tokens[i - 1])  # "administration" of "Trump administration"
+                if token.text[0].islower() and token.key not in STOPWORDS and not is_adjective(token) and not after_name \
+                        and self.words.phrases(token.text):
+                    key = stem(token.key)
+                    if sentence.text not in named.setdefault(key, []):
+                        named[key].append(sentence.text)
+                    forms.setdefault(key, Counter())[token.key] += 1
+        topics = sorted((k for k, quoted in named.items() if len(quoted) >= TOPIC_SENTENCES), key=lambda k: -len(named[k]))
+        entries = []
+        for key in topics[:TOPICS]:
+            topic = forms[key].most_common(1)[0][0]
+            quoted = named[key][:TOPIC_QUOTES]
+            answer = " ".join(attributed(s, self.words, self.author, i == 0) for i, s in enumerate(quoted))
+            entries.append(self.entry(
+                TOPIC_ID + slug(topic),
+                [f"What does the article say about {topic}?", topic, f"{topic} overall", f"tell me about the {topic}",
+                 f"what about the {topic}", f"{author} on {topic}", f"what happened with the {topic}",
+                 f"which {topic} does the article mention", f"explain the {topic}", f"summary of the {topic}",
+                 f"what's the story with the {topic}", f"{topic} in the article", f"anything on {topic}?",
+                 f"what does {author} write about {topic}"],
+                f"The article comes back to {topic} more than once. {answer}", quoted, ["topic", slug(topic)]))
+        return entries
 
     def _views(self) -> list[dict]:
         """For each side the article judges in two sentences or more (naming it first), an entry with the
@@ -398,7 +458,7 @@ class _Drafter:
 
     def entry(self, name: str, questions: Sequence[str], answer: str, sources: Sequence[str], tags: Sequence[str],
               gives_reasons: bool = False, review: str = MARK, last_resort: Sequence[str] = (),
-              owns: Callable[[str], bool] | None = None) -> dict:
+              owns: Callable[[str], bool] | None = None, cover: bool = False) -> dict:
         """An entry of the draft: `name` is its id when one of ARTICLE_IDS, else the end of a new id."""
         entry_id = name if is_article_id(name) else self.new_id(name)
         self.used_ids.add(entry_id)
@@ -407,7 +467,7 @@ class _Drafter:
         item = {
             "id": entry_id,
             "review": review,
-            "questions": self.pick(entry_id, questions, sources, last_resort, owns, gives_reasons),
+            "questions": self.pick(entry_id, questions, sources, last_resort, owns, gives_reasons, cover),
             "answer": answer,
             "sources": list(dict.fromkeys(sources)),
             "tags": list(dict.fromkeys(t for t in tags if t)) or ["article"],
@@ -463,6 +523,8 @@ class _Drafter:
         restating = {q.text for q in asked if q.restates}
 
         def owns(question: str) -> bool:
+            # A clause asked in the sentence's own words may tie with another entry's: its phrasing is this
+            # entry's alone. A keyword query may not ("general naval cease-fires" is another sentence's too).
             return neighbours.owns(index, question, ties=question in restating)
 
         last_resort = [f"What does the article mean by “{' '.join(t.split()[:9])}…”?" for t in texts] + [
@@ -472,7 +534,7 @@ class _Drafter:
         tags = [slug(w, 1) for w in top.split() if slug(w, 1) and len(w) > 2][:2] + [slug(a) for a in dict.fromkeys(actors)][:2]
         review = MARK if reason is None else f"draft (gives_reasons guessed from “{reason}”)"
         return self.entry(slug(top, 4) or "sentence", candidates, answer, texts, tags, gives_reasons=reason is not None,
-                          review=review, last_resort=last_resort, owns=owns)
+                          review=review, last_resort=last_resort, owns=owns, cover=True)
 
     def _questions(self, texts: Sequence[str]) -> list[Question]:
         """The group's questions, best first: the first sentence names the topic and leads with three, then
