@@ -6,6 +6,9 @@ everything in it marked `review:` for the maintainer. Nothing here imports Disco
 - `words`: tokens, names, and key phrases weighed by rarity in the article;
 - `clauses`: subject, verb and object of a sentence's clauses, for questions;
 - `phrasing`: attributed answers, actors, reasons, dates and numbers as questions ask them;
+- `asking`: a sentence's questions in the ways people ask, and in the vocabulary's synonyms and spellings;
+- `neighbours`: whether a question's words point to its own entry rather than another;
+- `general`: the entries about the article as a whole, with the ids the series shares;
 - `drafting`: the assessment as data: metadata, entries covering every sentence, timeline events;
 - `writing`: the knowledge file and the article's text on disk, never overwriting unless told.
 """
@@ -17,7 +20,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.draft.drafting import Draft, Taken, default_id, draft_assessment, is_article_id, question_key
+from bot.draft.drafting import Draft, Taken, default_id, draft_assessment, question_key
+from bot.draft.general import is_article_id
 from bot.draft.writing import DraftRefused, Written, knowledge_yaml, source_path, write_draft
 from bot.knowledge import (
     MAX_FILE_BYTES, SLUG_MAX, Checked, KnowledgeError, load_checked, load_knowledge, shared_kinds, shared_phrasebook,

@@ -128,6 +128,10 @@ class Asker:
             if has_object:
                 kinds["yes-no"].append(f"Did {subject} {base}{full}?")
                 kinds["chat"].append(f"is it true that {subject} {verb} {whole}?")
+                if is_opinion(f"{verb} {whole}"):  # the clause judges ("proposed the truly damaging concession")
+                    kinds["view"].append(f"Does {self.author} think {subject} {verb} {whole}?")
+                if short.casefold().startswith(("the ", "a ", "an ")) and clause.agent:
+                    kinds["topic"].append(f"What came of {short}?")  # "What came of the critical minerals deal?"
             if dated and has_object:
                 kinds["when"].append(f"When did {subject} {base}{tail}?")
             if gives_reasons and clause.agent:
@@ -288,10 +292,10 @@ class Asker:
 
     def _variant(self, term: str, word_like: bool) -> tuple[str, bool] | None:
         """The vocabulary's first synonym of `term` in the same form ("succeed" for "pay off", no
-        "acknowledge" for "recognizing"), else its first shorter chat spelling ("ceasefire", "abt"); and
+        "acknowledge" for "recognizing", no "concede" for "concession"), else its first shorter chat spelling ("ceasefire", "abt"); and
         whether it is a synonym. A function word ("when", "about") has spellings only: "date" is no "when"."""
         variants = self.variants_of[term]
-        ending = next((e for e in ("ing", "ed") if term.endswith(e)), "")
+        ending = next((e for e in ("ing", "ed", "ion") if term.endswith(e)), "")
         for variant in variants:
             if word_like and fuzz.ratio(variant, term) < SYNONYM_LIKENESS and variant.endswith(ending):
                 return variant, True
