@@ -28,6 +28,8 @@ from bot.draft.words import STOPWORDS, ArticleWords, tokenize
 # clauses), then its topic, its date, a keyword query, a yes/no question, ...
 KINDS = ("wh", "topic", "when", "keyword", "yes-no", "number", "view", "why", "place", "chat")
 RESTATING = frozenset({"wh", "yes-no", "when", "why", "chat"})  # the kinds that ask a clause as the sentence puts it
+PRESUMING = frozenset({"wh", "when", "why", "topic", "view"})  # ... and those that take it as fact ("Who wanted peace?")
+REPORTING = frozenset({"said", "declared", "announced", "insisted", "mentioned", "called", "told", "wrote"})
 _VAGUE_SUBJECTS = frozenset({"this", "which", "that", "it", "all of this", "this tendency", "one thing", "there"})
 _POSSESSIVES = ("his ", "her ", "its ", "their ")
 _CUT_WORDS = frozenset({"of", "in", "on", "to", "for", "with", "from", "by", "as", "at", "toward", "towards", "between",
@@ -95,6 +97,9 @@ class Asker:
         return [Question(_finished(q), kind in RESTATING) for kind, q in _rounds(kinds)]
 
     def _clause_questions(self, clause: Clause, dated: bool, gives_reasons: bool, kinds: dict[str, list[str]]) -> None:
+        if not clause.asserted:
+            # "(skeptical) that Russia wanted peace": "Who wanted peace?" would presume it; a yes/no question does not.
+            kinds = {kind: [] if kind in PRESUMING else questions for kind, questions in kinds.items()}
         form, aux, verb, base = clause.form, clause.auxiliary, clause.verb, clause.base
         obj = clause.object
         has_object = any(w.casefold() not in ("both", "all", "it", "them") for w in obj.split())
@@ -128,7 +133,7 @@ class Asker:
             if has_object:
                 kinds["yes-no"].append(f"Did {subject} {base}{full}?")
                 kinds["chat"].append(f"is it true that {subject} {verb} {whole}?")
-                if is_opinion(f"{verb} {whole}"):  # the clause judges ("proposed the truly damaging concession")
+                if is_opinion(f"{verb} {whole}") and verb.casefold() not in REPORTING:  # the clause judges
                     kinds["view"].append(f"Does {self.author} think {subject} {verb} {whole}?")
                 if short.casefold().startswith(("the ", "a ", "an ")) and clause.agent:
                     kinds["topic"].append(f"What came of {short}?")  # "What came of the critical minerals deal?"
@@ -331,6 +336,9 @@ def _short(text: str, limit: int = SHORT_OBJECT, cuts: frozenset[str] = frozense
     words = text.split()
     cut = next((i for i, w in enumerate(words) if i >= 2 and w.casefold() in cuts), len(words))
     kept = words[:min(cut, limit)]
+    if cut > limit:  # cut short: at its last "and" or preposition rather than mid-phrase ("... and levy additional")
+        kept = kept[:max((i for i, w in enumerate(kept) if i >= 3 and w.casefold() in _CUT_WORDS | {"and", "or"}),
+                         default=len(kept))]
     while kept and kept[-1].casefold() in STOPWORDS | _CUT_WORDS:
         kept.pop()
     return " ".join(kept)

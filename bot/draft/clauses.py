@@ -28,6 +28,7 @@ _AGENT_NOUNS = frozenset({"leaders", "sides", "parties", "negotiators", "adminis
                           "president", "team", "allies", "side", "troops", "media", "critics", "republicans", "leader",
                           "delegation", "delegations", "diplomats", "minister", "ministers", "lawmakers", "leadership"})
 _PRONOUNS = frozenset({"he", "she", "it", "they", "this", "that", "these", "those", "we", "i", "you", "which", "who"})
+_CONDITIONAL = frozenset({"if", "unless", "whether"})  # a sentence with one states none of its clauses as fact
 _CLAUSE_WORDS = frozenset({"when", "as", "while", "which", "who", "that", "because", "after", "before", "since",
                            "if", "until", "although", "though", "but", "where", "whereas", "so"})
 _ADVERBS = frozenset({"also", "then", "still", "already", "just", "even", "only", "now", "too", "again"})
@@ -56,6 +57,8 @@ class Clause:
     partial: bool = False  # the subject is only the last of a list ("..., Germany, and Poland joined"): not asked by
     named_object: bool = False  # the object starts with a name: "called US President Donald Trump" asks "who"
     whole_object: str = ""  # the object with what follows it in the clause: "it was natural for Putin not to attend"
+    asserted: bool = True  # False where the sentence does not say it happened: "(skeptical) that Russia wanted
+                           # peace", a conditional's "the United States will send ..."
 
     def what_question(self) -> str | None:
         """ "What did Russia reject?", "What did the sides agree to?", "What did the gamble seem to do?";
@@ -83,7 +86,8 @@ def read_clauses(words: ArticleWords, sentence: str, dates: Sequence[DateExpress
     date_starts = {d.start for d in dates}
     found: list[Clause] = []
     segments: list[list[Token]] = [[]]
-    for token in tokens:
+    unasserted: set[int] = set()  # segments the sentence does not state as fact
+    for index, token in enumerate(tokens):
         if token.boundary_before and segments[-1]:
             segments.append([])
         if token.key in _CLAUSE_WORDS:  # "when Moscow refused ...": the clause starts after it
@@ -91,15 +95,19 @@ def read_clauses(words: ArticleWords, sentence: str, dates: Sequence[DateExpress
                 if token.key == "that":  # "Trump declared that ...": the verb's object is what follows
                     segments[-1].append(token)
                 segments.append([])
+                before = tokens[index - 1].key if index else ""
+                if token.key == "that" and not (is_past(before) or before in ("says", "argues", "writes")):
+                    unasserted.add(len(segments) - 1)  # "skeptical that ...", "without mentioning that ..."
             continue
         segments[-1].append(token)
+    conditional = any(t.key in _CONDITIONAL for t in tokens)
     previous: list[Token] = []
     subjects: list[list[Token]] = []  # each found clause's subject tokens
     last_read = False                  # whether the segment before gave a clause
     first = segments[0]
     opening = first if len(segments) > 1 and 0 < len(first) <= 4 and (words.is_name(first[0]) or first[0].key == "the") \
         and not any(is_past(t.key) for t in first) else []  # a sentence's subject set off by commas
-    for segment in segments:
+    for position, segment in enumerate(segments):
         listed = bool(segment) and segment[0].key in ("and", "or") and 0 < len(previous) <= 3
         tokens = segment
         read = _clause(words, sentence, tokens, date_starts)
@@ -116,7 +124,8 @@ def read_clauses(words: ArticleWords, sentence: str, dates: Sequence[DateExpress
         last_read = read is not None
         while read:
             clause, subject, verb_at = read
-            found.append(replace(clause, partial=listed) if listed else clause)
+            asserted = not conditional and position not in unasserted
+            found.append(replace(clause, partial=listed, asserted=asserted))
             subjects.append(subject)
             # "denounced the idea ... and said Ukraine would not participate": the same subject's next verb.
             joined = next((i for i in range(verb_at + 1, len(tokens) - 1)
@@ -129,8 +138,7 @@ def read_clauses(words: ArticleWords, sentence: str, dates: Sequence[DateExpress
                 break
         previous = segment
         if last_read and found[-1].following == ("that",):
-            index = segments.index(segment)
-            said = segments[index + 1][:WHOLE_OBJECT] if index + 1 < len(segments) else []
+            said = segments[position + 1][:WHOLE_OBJECT] if position + 1 < len(segments) else []
             if said:  # "the Kremlin negotiators insisted that Ukrainian troops withdraw ...": what they insisted
                 text = "that " + sentence[said[0].start:said[-1].end]
                 found[-1] = replace(found[-1], whole_object=text)
@@ -236,7 +244,7 @@ def _clause(words: ArticleWords, sentence: str, tokens: list[Token],
         agent = pronoun and first.key in ("he", "she", "they") or words.is_name(head) or head.key in _AGENT_NOUNS
         base = {"past": base_form(verb.key), "negative": base_form(verb.key), "copula": "be"}.get(form, verb.key)
         object_text = sentence[rest[0].start:rest[-1].end] if rest else ""
-        named = bool(rest) and words.is_name(rest[0]) and rest[0].key not in _PRONOUNS
+        named = bool(rest) and words.is_name(rest[0]) and rest[0].key not in _PRONOUNS and rest[0].key == rest[0].text.casefold()
         clause = Clause(subject_text, verb.text, base, object_text, form, auxiliary, agent, pronoun, tuple(raw_object),
                         named_object=named, whole_object=sentence[whole[0].start:whole[-1].end] if whole else "")
         return clause, subject, verb_at

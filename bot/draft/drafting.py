@@ -253,10 +253,10 @@ class _Drafter:
         return [" ".join(missing[i:i + COVERING_WORDS]) for i in range(0, len(missing), COVERING_WORDS)]
 
     def _units(self, sentence: str) -> list[str]:
-        """The sentence's words as a keyword query has them, lower case: no function words or numbers
-        ("cease-fires" whole, "Putin’s" as "putin")."""
+        """The sentence's words as a keyword query has them, lower case: no function words, adverbs or
+        numbers ("cease-fires" whole, "Putin’s" as "putin")."""
         found = (re.sub(r"[’']s$", "", w) for w in re.findall(r"[\w’'-]*\w", sentence.casefold()))
-        return [w for w in found if w not in STOPWORDS and not w.isdigit()]
+        return [w for w in found if w not in STOPWORDS and not w.isdigit() and not (w.endswith("ly") and len(w) > 4)]
 
     # --- dates ------------------------------------------------------------------------------------
 
