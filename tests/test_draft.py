@@ -237,6 +237,9 @@ def test_the_second_text_drafted_beside_the_first_assessment_validates_and_is_an
     assert (meta["author"], meta["number"]) == ("Jane Q. Example", 2)
     assert (meta["published"]["date"], meta["published"]["precision"]) == ("2025-06-12", "day")
     assert run_cli("validate", str(knowledge)).returncode == 0  # no id or question clashes with the first
+    # Its author entry has the first assessment's id and may ask as the first's does: the bot counts them as one.
+    author = next(e for e in drafted(knowledge / "example-2025-06.yaml")["entries"] if e["id"] == "author")
+    assert "Who wrote the article?" in author["questions"]
 
     only_second = empty_knowledge(tmp_path / "second")
     assert draft(str(SECOND_TEXT), knowledge=only_second)[0] == 0
