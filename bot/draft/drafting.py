@@ -26,7 +26,6 @@ from bot.text import Normalizer, words
 # The bot answers best from many phrasings of an entry (benchmarks/phrasings_curve.py: 57% right with 5,
 # 70% with 10, 78% with 20), so a drafted entry gets as many as its sentences give, up to this many.
 QUESTIONS_PER_ENTRY = 20
-QUESTIONS_WANTED = 12                          # what an entry should have; fewer only when its sentence gives no more
 VARIANTS_PER_ENTRY = 2                         # of them, questions again in the vocabulary's synonyms or chat spellings
 COVERING_QUERIES = 3                           # ... keyword queries of a sentence's words no other question has
 COVERING_WORDS = 3                             # words in such a query
