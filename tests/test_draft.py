@@ -139,24 +139,53 @@ def test_every_date_expression_has_an_event_dated_as_the_hand_made_timeline(firs
     assert set(by_when["April 30"]["actors"]) == {"United States", "Ukraine"}
 
 
+def question_key(question: str) -> str:
+    """A phrasing as the loader compares them for duplicates."""
+    return " ".join(re.sub(r"[^\w\s]", " ", question.casefold()).split())
+
+
 def test_answers_attribute_the_article_to_its_author_and_questions_are_not_shared(first_draft: Path) -> None:
     entries = drafted(first_draft)["entries"]
     seen: dict[str, str] = {}
     for entry in entries:
-        assert 3 <= len(entry["questions"]) <= 5, entry["id"]
         assert "Herbst" in entry["answer"] or entry["answer"].startswith("The article"), entry["id"]
         for question in entry["questions"]:
-            key = " ".join(re.sub(r"[^\w\s]", " ", question.casefold()).split())
+            key = question_key(question)
             assert key not in seen, f"{question!r} in {entry['id']} and {seen.get(key)}"
             seen[key] = entry["id"]
+    shared = {question_key(q) for kind in yaml.safe_load((KNOWLEDGE_DIR / "shared.yaml").read_text(encoding="utf-8"))["out_of_scope"]
+              for q in kind["questions"]}
+    assert not shared & set(seen)
     by_id = {e["id"]: e for e in entries}
-    assert by_id["herbst-2025-05-author"]["answer"].startswith("The article was written by John E. Herbst, senior director")
-    assert "Trump must turn up the pressure on Putin" in by_id["herbst-2025-05-main-argument"]["answer"]
+    assert by_id["author"]["answer"].startswith("The article was written by John E. Herbst, senior director")
+    assert "Trump must turn up the pressure on Putin" in by_id["main-argument"]["answer"]
+
+
+def test_entries_are_asked_in_many_ways(first_draft: Path) -> None:
+    # The bot answers best from many phrasings (benchmarks/phrasings_curve.py): twelve or more an entry, fewer
+    # only where a sentence gives no more questions that are its own, never fewer than the format's five.
+    entries = drafted(first_draft)["entries"]
+    counts = {e["id"]: len(e["questions"]) for e in entries}
+    assert all(5 <= n <= 20 for n in counts.values()), counts
+    assert sum(n >= 12 for n in counts.values()) >= 0.75 * len(counts), counts
+    general = ("title", "author", "publisher", "publication-date", "series", "photo-caption", "article-summary", "main-argument")
+    assert all(counts[i] >= 12 for i in general), counts
+    kinds = {  # the ways people ask, each found in the draft
+        "who": r"^Who ", "what did": r"^What did ", "when": r"^When (?:did|was) ", "yes/no": r"^(?:Did|Has|Was|Were) ",
+        "why": r"^Why ", "how many": r"^How many ", "article says": r"^What does the article say about ",
+        "judgement": r"^How does Herbst judge ", "view": r"^What is Herbst's view of ", "date": r"^What happened (?:on|in) ",
+        "keywords": r"^[a-z'-]+(?: [a-z'-]+){0,3}$",
+    }
+    questions = [q for e in entries for q in e["questions"]]
+    assert {kind for kind, pattern in kinds.items() if any(re.search(pattern, q) for q in questions)} == set(kinds)
+    by_id = {e["id"]: e for e in entries}
+    # The vocabulary's synonyms and chat spellings: "cease-fire" is asked as a "truce" too.
+    assert any("truce" in q for q in by_id["herbst-2025-05-general-cease-fire"]["questions"])
 
 
 def test_the_draft_keeps_clear_of_the_questions_the_series_shares(first_draft: Path, tmp_path: Path) -> None:
     # shared.yaml already holds the question the drafter would give the author entry first.
-    author = next(e for e in drafted(first_draft)["entries"] if e["id"] == "herbst-2025-05-author")
+    author = next(e for e in drafted(first_draft)["entries"] if e["id"] == "author")
     taken = author["questions"][0]
     knowledge = empty_knowledge(tmp_path / "knowledge")
     kind = {"id": "taken", "questions": [taken, "one", "two", "three", "four"], "reason": "Shared by the series."}
@@ -208,6 +237,9 @@ def test_the_second_text_drafted_beside_the_first_assessment_validates_and_is_an
     assert (meta["author"], meta["number"]) == ("Jane Q. Example", 2)
     assert (meta["published"]["date"], meta["published"]["precision"]) == ("2025-06-12", "day")
     assert run_cli("validate", str(knowledge)).returncode == 0  # no id or question clashes with the first
+    # Its author entry has the first assessment's id and may ask as the first's does: the bot counts them as one.
+    author = next(e for e in drafted(knowledge / "example-2025-06.yaml")["entries"] if e["id"] == "author")
+    assert "Who wrote the article?" in author["questions"]
 
     only_second = empty_knowledge(tmp_path / "second")
     assert draft(str(SECOND_TEXT), knowledge=only_second)[0] == 0
@@ -223,15 +255,11 @@ def test_the_second_text_drafted_beside_the_first_assessment_validates_and_is_an
 
 def review(path: Path, published: str) -> None:
     """What README.md's step 2, "Review it", asks of a maintainer, done to the drafted file at `path`: the
-    publication date set (`published`, a YAML block), the general entries given the ids the series uses
-    for them, and every `review:` line deleted."""
+    publication date set (`published`, a YAML block) and every `review:` line deleted. The general entries
+    already have the ids the series gives them ("author", "main-argument")."""
     text = path.read_text(encoding="utf-8")
-    assessment_id = drafted(path)["assessment"]["id"]
     text, dated = re.subn(r"(?ms)^  published:\n.*?(?=^  source:)", published, text)
     assert dated == 1, "no published: block before source:"
-    for general in ("author", "main-argument"):
-        text, renamed = re.subn(rf"(?m)^  - id: {assessment_id}-{general}$", f"  - id: {general}", text)
-        assert renamed == 1, general
     path.write_text(REVIEW_LINE.sub("", text), encoding="utf-8")
 
 
@@ -247,6 +275,8 @@ def test_the_series_fixture_drafted_reviewed_and_validated_answers_as_the_latest
     proc = run_cli("validate", str(knowledge))
     assert proc.returncode == 0 and "\nOK: 2 assessment(s), " in f"\n{proc.stdout}", proc.stdout
     assert "warning: marked for review" in proc.stdout
+    ids = {e["id"] for e in drafted(path)["entries"]}
+    assert {"author", "main-argument", "title", "article-summary"} <= ids  # the ids the first assessment gives them
     # 2. Review it. The text says "June 2025"; the date stands for the day the maintainer knows it appeared.
     review(path, '  published:\n    date: 2025-06-20\n    precision: day\n    note: "Known to the maintainer."\n')
     # 3. Validate it: no mark left (the drafter's questions may still be flagged for a look, which --strict fails on).

@@ -6,6 +6,9 @@ everything in it marked `review:` for the maintainer. Nothing here imports Disco
 - `words`: tokens, names, and key phrases weighed by rarity in the article;
 - `clauses`: subject, verb and object of a sentence's clauses, for questions;
 - `phrasing`: attributed answers, actors, reasons, dates and numbers as questions ask them;
+- `asking`: a sentence's questions in the ways people ask, and in the vocabulary's synonyms and spellings;
+- `neighbours`: whether a question's words point to its own entry rather than another;
+- `general`: the entries about the article as a whole, with the ids the series shares;
 - `drafting`: the assessment as data: metadata, entries covering every sentence, timeline events;
 - `writing`: the knowledge file and the article's text on disk, never overwriting unless told.
 """
@@ -18,8 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.draft.drafting import Draft, Taken, default_id, draft_assessment, question_key
+from bot.draft.general import is_article_id
 from bot.draft.writing import DraftRefused, Written, knowledge_yaml, source_path, write_draft
-from bot.knowledge import MAX_FILE_BYTES, SLUG_MAX, Checked, KnowledgeError, load_checked, load_knowledge, shared_kinds
+from bot.knowledge import (
+    MAX_FILE_BYTES, SLUG_MAX, Checked, KnowledgeError, load_checked, load_knowledge, shared_kinds, shared_phrasebook,
+    shared_vocabulary,
+)
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -50,7 +57,8 @@ def draft_file(source: Path, knowledge_dir: Path, *, out: Path | None = None, as
     assessment_id = assessment_id or default_id(text, today, fallback)
     target = out if out is not None else knowledge_dir / f"{assessment_id}.yaml"
     existing = _existing(target.parent, assessment_id)
-    draft = draft_assessment(text, today=today, assessment_id=assessment_id, taken=existing)
+    draft = draft_assessment(text, today=today, assessment_id=assessment_id, taken=existing,
+                             vocabulary=shared_vocabulary(target.parent), phrasebook=shared_phrasebook(target.parent))
     written = write_draft(draft, text, target, force=force)
     try:
         return Drafted(draft, written, load_checked(target.parent), None)
@@ -76,7 +84,9 @@ def _read_source(source: Path) -> str:
 def _existing(directory: Path, assessment_id: str) -> Taken:
     """The ids and phrasings of the knowledge in `directory` (other than a previous draft of this
     assessment, which the new one replaces) and the phrasings of the out-of-scope kinds the series
-    shares (no assessment may repeat one, and they are there before the first assessment is)."""
+    shares (no assessment may repeat one, and they are there before the first assessment is). Another
+    assessment's entries about the article itself ("author") may share their questions with the draft's
+    of the same id: the bot counts them as one."""
     if not directory.is_dir():
         return Taken()
     try:
@@ -86,4 +96,5 @@ def _existing(directory: Path, assessment_id: str) -> Taken:
     ids = {a.id for a in others} | {item.id for a in others for item in (*a.entries, *a.timeline, *a.out_of_scope)}
     asked = (*(item for a in others for item in (*a.entries, *a.out_of_scope)), *shared_kinds(directory))
     questions = {question_key(q) for item in asked for q in item.questions}
-    return Taken(frozenset(ids), frozenset(questions))
+    shared = {(e.id, question_key(q)) for a in others for e in a.entries if is_article_id(e.id) for q in e.questions}
+    return Taken(frozenset(ids), frozenset(questions), frozenset(shared))

@@ -9,31 +9,42 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
-from bot.draft.article import ORDINALS, Article, Sentence, read_article
+from bot.draft.article import Article, Sentence, read_article
+from bot.draft.asking import Asker, Question
 from bot.draft.dates import DateExpression, find_dates, latest_full_date
-from bot.draft.clauses import read_clauses
-from bot.draft.phrasing import actors_in, attributed, gives_reason, is_opinion, keyword_query, numbers_in, when_phrase
-from bot.draft.words import ArticleWords, slug
-from bot.knowledge import MIN_QUESTIONS, SLUG_MAX
+from bot.draft.general import ArticleEntries, is_article_id
+from bot.draft.neighbours import Neighbours
+from bot.draft.phrasing import actors_in, attributed, gives_reason
+from bot.draft.words import STOPWORDS, ArticleWords, slug
+from bot.knowledge import MIN_QUESTIONS, SLUG_MAX, Phrasebook, Vocabulary, asks_why
+from bot.text import Normalizer, words
 
-QUESTIONS_PER_ENTRY = max(MIN_QUESTIONS, 5)   # the format's minimum; the engine is to answer from few
+# The bot answers best from many phrasings of an entry (benchmarks/phrasings_curve.py: 57% right with 5,
+# 70% with 10, 78% with 20), so a drafted entry gets as many as its sentences give, up to this many.
+QUESTIONS_PER_ENTRY = 20
+VARIANTS_PER_ENTRY = 2                         # of them, questions again in the vocabulary's synonyms or chat spellings
+COVERING_QUERIES = 3                           # ... keyword queries of a sentence's words no other question has
+COVERING_WORDS = 3                             # words in such a query
 GROUP_MAX = 3                                  # sentences an entry quotes, short ones aside
 SHORT_SENTENCE = 6                             # words: "Russia rejected both." belongs with what it answers
 MARK = "draft"                                 # the `review:` of an item the drafter wrote whole
 _ANAPHORS = frozenset({"he", "she", "they", "those", "these", "so", "and", "but", "them"})
 _DATED_LINE = re.compile(r"^(?:(?:Published|Posted|Updated|Date)\b:?\s*(?:on\s+)?)?(?P<date>[A-Z][a-z]+ \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]+ \d{4}|\d{4}-\d\d-\d\d)\.?$")
-_ORDINAL_WORDS = {number: word for word, number in ORDINALS.items()}
 
 
 @dataclass(frozen=True)
 class Taken:
-    """What the knowledge base the draft joins already uses: ids and question phrasings (their keys)."""
+    """What the knowledge base the draft joins already uses: ids and question phrasings (their keys),
+    and which of those phrasings another assessment asks of an entry with one of ARTICLE_IDS, as
+    (id, key): the draft's entry of that id may ask it too."""
 
     ids: frozenset[str] = frozenset()
     questions: frozenset[str] = frozenset()
+    shared: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -63,10 +74,14 @@ class Dating:
 
 
 def draft_assessment(text: str, *, today: dt.date, assessment_id: str | None = None, fallback_id: str = "assessment",
-                     taken: Taken = Taken()) -> Draft:
+                     taken: Taken = Taken(), vocabulary: Vocabulary | None = None,
+                     phrasebook: Phrasebook = Phrasebook()) -> Draft:
     """The draft of the article `text`. `assessment_id` defaults to the author's surname and the
     publication month ("herbst-2025-05"), or `fallback_id` when the text states no date; `today`
-    stands in for a publication date the text does not state, with a marker saying so."""
+    stands in for a publication date the text does not state, with a marker saying so. `vocabulary`
+    (the knowledge base's synonyms and stopwords) words some questions in synonyms and chat spellings,
+    and weighs questions' words as the bot does; `phrasebook` says which questions ask why, which only
+    an entry that gives a reason is asked."""
     article = read_article(text)
     notes: list[str] = []
     dating = _published(text, article, today)
@@ -74,9 +89,11 @@ def draft_assessment(text: str, *, today: dt.date, assessment_id: str | None = N
         notes.append(f"The text states no publication date: {today.isoformat()} (today) stands in for it, "
                      "marked for review; the timeline's relative dates are reckoned from it.")
     assessment_id = assessment_id or default_id(text, today, fallback_id)
-    drafter = _Drafter(article, assessment_id, dating, taken)
+    drafter = _Drafter(article, assessment_id, dating, taken, vocabulary or Vocabulary(MappingProxyType({}), frozenset()),
+                       phrasebook)
     metadata = _metadata(article, assessment_id, dating, today, notes)
-    entries = drafter.article_entries() + drafter.sentence_entries()
+    general = drafter.article_entries()
+    entries = general + drafter.sentence_entries(general)
     events = drafter.events()
     return Draft(assessment_id, metadata, tuple(entries), tuple(events), today, tuple(notes))
 
@@ -149,7 +166,8 @@ def _metadata(article: Article, assessment_id: str, dating: Dating, today: dt.da
 
 
 class _Drafter:
-    def __init__(self, article: Article, assessment_id: str, dating: Dating, taken: Taken):
+    def __init__(self, article: Article, assessment_id: str, dating: Dating, taken: Taken, vocabulary: Vocabulary,
+                 phrasebook: Phrasebook):
         self.article = article
         self.id = assessment_id
         self.dating = dating
@@ -158,7 +176,11 @@ class _Drafter:
         self.full_author = article.bio.author if article.bio else "the author"
         self.words = ArticleWords([s.text for s in article.sentences] + [article.title, *article.caption])
         self.used_ids = set(taken.ids)
-        self.used_questions = set(taken.questions)
+        self.taken = taken
+        self.asked: set[str] = set()   # the keys of the draft's own questions
+        self.normalizer = Normalizer(vocabulary)
+        self.phrasebook = phrasebook
+        self.asker = Asker(self.words, self.author if article.bio else "the author", vocabulary.synonyms)
         self.dates = self._all_dates()
 
     # --- ids and questions, unique across the knowledge base --------------------------------------
@@ -174,18 +196,66 @@ class _Drafter:
         self.used_ids.add(candidate)
         return candidate
 
-    def pick(self, candidates: Iterable[str], last_resort: Sequence[str]) -> list[str]:
-        """The first QUESTIONS_PER_ENTRY candidates no entry has yet, topped up from `last_resort`."""
+    def pick(self, entry_id: str, candidates: Sequence[str], sources: Sequence[str], last_resort: Sequence[str] = (),
+             owns: Callable[[str], bool] | None = None, gives_reasons: bool = False, cover: bool = False) -> list[str]:
+        """Up to QUESTIONS_PER_ENTRY of the candidates, in order: each new to the knowledge base (or asked
+        of this very id by another assessment), not one the bot reads as the same words as one already
+        chosen, pointing to this entry (`owns`), and asking why only if the entry `gives_reasons`;
+        with `cover`, keyword queries of the words of `sources` no question has yet; VARIANTS_PER_ENTRY
+        of them in the vocabulary's words. Topped up from `last_resort` to the format's minimum."""
         chosen: list[str] = []
-        for question in [*candidates, *last_resort]:
-            question = " ".join(question.split())
+        seen: set[frozenset[str]] = set()
+
+        def take(question: str, check: bool = True) -> None:
+            question = " ".join(question.replace("’", "'").split())
             key = question_key(question)
-            if len(chosen) == QUESTIONS_PER_ENTRY:
-                break
-            if key and key not in self.used_questions:
-                self.used_questions.add(key)
-                chosen.append(question)
+            if not key or key in self.asked or (key in self.taken.questions and (entry_id, key) not in self.taken.shared):
+                return
+            if not gives_reasons and asks_why(question, self.phrasebook):
+                return  # `validate` would flag it: the answer gives no reason
+            same = frozenset(self.normalizer.tokens(words(question)))
+            if check and (same in seen or (owns is not None and not owns(question))):
+                return
+            seen.add(same)
+            self.asked.add(key)
+            chosen.append(question)
+
+        core = QUESTIONS_PER_ENTRY - VARIANTS_PER_ENTRY - (COVERING_QUERIES if cover else 0)
+        for question in candidates:
+            if len(chosen) < core:
+                take(question)
+        if cover:
+            for query in self._uncovered(sources, chosen)[:COVERING_QUERIES]:
+                take(query)
+        wanted = len(chosen) + VARIANTS_PER_ENTRY
+        for variant in self.asker.variants(chosen, " ".join(sources)):  # the same words to the bot: they count for people reading
+            if len(chosen) < wanted:
+                take(variant, check=False)
+        for question in candidates:
+            if len(chosen) < QUESTIONS_PER_ENTRY:
+                take(question)
+        for question in last_resort:
+            if len(chosen) < MIN_QUESTIONS:
+                take(question, check=False)
         return chosen
+
+    def _uncovered(self, sources: Sequence[str], asked: Sequence[str]) -> list[str]:
+        """Keyword queries, in the sentence's order, of its words that none of the questions `asked` has:
+        the bot counts a word in an entry's questions fully, in its answer or quotes only in part."""
+        covered = {t for question in asked for t in self.normalizer.tokens(words(question))}
+        missing: list[str] = []
+        for unit in (u for source in sources for u in self._units(source)):
+            tokens = self.normalizer.tokens(words(unit))
+            if tokens and not covered.issuperset(tokens):
+                covered.update(tokens)
+                missing.append(unit.casefold())
+        return [" ".join(missing[i:i + COVERING_WORDS]) for i in range(0, len(missing), COVERING_WORDS)]
+
+    def _units(self, sentence: str) -> list[str]:
+        """The sentence's words as a keyword query has them, lower case: no function words, adverbs or
+        numbers ("cease-fires" whole, "Putin’s" as "putin")."""
+        found = (re.sub(r"[’']s$", "", w) for w in re.findall(r"[\w’'-]*\w", sentence.casefold()))
+        return [w for w in found if w not in STOPWORDS and not w.isdigit() and not (w.endswith("ly") and len(w) > 4)]
 
     # --- dates ------------------------------------------------------------------------------------
 
@@ -202,93 +272,23 @@ class _Drafter:
     # --- the article as a whole ---------------------------------------------------------------------
 
     def article_entries(self) -> list[dict]:
-        a, name = self.article, self.full_author
-        surname = self.author if a.bio else "the author"  # as questions name the author
-        ordinal = _ORDINAL_WORDS.get(a.series[1], "") if a.series and a.series[1] else ""
-        which = f"{surname}'s {ordinal} assessment".replace("  ", " ") if a.bio else f"the {ordinal} assessment".replace("  ", " ")
-        title_words = keyword_query(self.words.phrases(a.title)[:2], limit=4)
-        entries: list[dict] = []
-        if a.title:
-            entries.append(self.entry(
-                "title",
-                [f"What is the title of {which}?", "What is the article called?", "article title", "headline of the piece",
-                 f"title of {which}", f"what is {which} called", f"what's the headline of {which}"],
-                f"The article is titled “{a.title}”.", [a.title], ["title", "article"]))
-        if a.bio:
-            role = a.bio.role
-            entries.append(self.entry(
-                "author",
-                ["Who wrote the article?", f"Who is {name}?", f"who wrote {which}", f"what is {surname}'s role",
-                 f"{surname} bio", "who is the author of this piece", f"what are {surname}'s credentials",
-                 f"who is the author of the assessment on {title_words}"],
-                f"The article was written by {name}, {role}.", [a.bio.sentence], ["author", slug(surname, 1)]))
-            publisher = a.publisher
-            if publisher:
-                entries.append(self.entry(
-                    "publisher",
-                    ["Who published the article?", f"which think tank published {which}", "publisher of the assessment",
-                     f"is {which} from the {publisher.split(',')[0]}", f"where does {which} come from",
-                     f"who publishes {surname}'s assessments"],
-                    f"The bio line names {name} as {role}; the publisher recorded for the assessment is {publisher}.",
-                    [a.bio.sentence], ["publisher", slug(publisher, 2)]))
-        if self.dating.evidence:
-            entries.append(self.entry(
-                "publication-date",
-                ["When was the article published?", f"when was {which} published", "publication date of the piece",
-                 f"how recent is {which}", f"date of {which}"],
-                self.dating.answer, [self.dating.evidence], ["date", "published"]))
-        if a.series:
-            sentence = a.series[2]
-            entries.append(self.entry(
-                "series",
-                ["Is this part of a series?", f"which number in the series is {which}", "series of assessments",
-                 f"is {surname} writing regular assessments", f"what series does {which} belong to",
-                 f"is there more than one {surname} assessment"],
-                attributed(sentence, self.words, self.author), [sentence], ["series", "article"]))
-        if a.caption:
-            caption = a.caption[0].split(":", 1)[-1].strip()
-            credit = " ".join(a.caption[1:])
-            entries.append(self.entry(
-                "image",
-                ["What does the article's image show?", "photo caption", f"what is the picture in {which}",
-                 "who took the photo", "image credit", f"caption of the photo in {which}"],
-                f"The article's image is captioned: “{caption}”" + (f" Credit: {credit}" if credit else ""),
-                list(a.caption), ["image", "photo"]))
-        body = [p for p in a.body if p]
-        if body:
-            topics = []
-            for paragraph in body:
-                phrases = [p for s in paragraph for p in self.words.phrases(s.text, self.dates.get(s.text, ()))[:1]]
-                if phrases and phrases[0].casefold() not in (t.casefold() for t in topics):
-                    topics.append(phrases[0])
-            listing = ", ".join(topics[:-1]) + (f" and {topics[-1]}" if len(topics) > 1 else (topics[0] if topics else ""))
-            entries.append(self.entry(
-                "summary",
-                ["What is the article about?", "article summary", f"can you summarize {which}",
-                 f"what are the main points of {which}", "give me the gist of the piece", "tl;dr of the assessment",
-                 f"summary of {which}", f"overview of the assessment on {title_words}"],
-                f"In this assessment, {name} writes about {listing}. The main argument is in the title: “{a.title}”."
-                if a.bio else f"The assessment covers {listing}. Its title: “{a.title}”.",
-                [a.title, *(p[0].text for p in body)], ["summary", "article"]))
-            closing = body[-1]
-            answer = " ".join(attributed(s.text, self.words, self.author, i == 0) for i, s in enumerate(closing))
-            entries.append(self.entry(
-                "main-argument",
-                ["What is the author's main argument?", f"what does {surname} recommend", "main argument",
-                 f"what is {surname}'s thesis", f"what is the bottom line of {which}", f"what does {surname} conclude",
-                 f"{surname} conclusion"],
-                f"The main argument is in the title: “{a.title}”. {answer}",
-                [a.title, *(s.text for s in closing)], ["argument", "recommendation"]))
-        return entries
+        """The entries about the article as a whole (bot.draft.general), their questions picked."""
+        dated = (self.dating.evidence, self.dating.answer) if self.dating.evidence else None
+        return [self.entry(g.id, g.questions, g.answer, g.sources, g.tags)
+                for g in ArticleEntries(self.article, self.words, self.asker, self.dates, dated).all()]
 
     def entry(self, name: str, questions: Sequence[str], answer: str, sources: Sequence[str], tags: Sequence[str],
-              gives_reasons: bool = False, review: str = MARK, last_resort: Sequence[str] = ()) -> dict:
+              gives_reasons: bool = False, review: str = MARK, last_resort: Sequence[str] = (),
+              owns: Callable[[str], bool] | None = None, cover: bool = False) -> dict:
+        """An entry of the draft: `name` is its id when one of ARTICLE_IDS, else the end of a new id."""
+        entry_id = name if is_article_id(name) else self.new_id(name)
+        self.used_ids.add(entry_id)
         # Never fewer than the format's minimum: a phrasing another assessment has, made this one's.
         last_resort = [*last_resort, *(f"{q} (about the {self.id} assessment)" for q in questions)]
         item = {
-            "id": self.new_id(name),
+            "id": entry_id,
             "review": review,
-            "questions": self.pick(questions, last_resort),
+            "questions": self.pick(entry_id, questions, sources, last_resort, owns, gives_reasons, cover),
             "answer": answer,
             "sources": list(dict.fromkeys(sources)),
             "tags": list(dict.fromkeys(t for t in tags if t)) or ["article"],
@@ -299,14 +299,20 @@ class _Drafter:
 
     # --- one entry a sentence, or a small group of sentences ----------------------------------------
 
-    def sentence_entries(self) -> list[dict]:
+    def sentence_entries(self, general: Sequence[dict]) -> list[dict]:
+        """An entry for each sentence, or small group of sentences, that no entry of `general` (the
+        article's own) quotes alone; each keeps the questions that point to it rather than to another."""
         series_sentence = self.article.series[2] if self.article.series else None
-        entries = []
-        for group in self._groups():
-            if [s.text for s in group] == [series_sentence]:
-                continue  # the series entry quotes it
-            entries.append(self._sentence_entry(group))
-        return entries
+        groups = [g for g in self._groups() if [s.text for s in g] != [series_sentence]]  # the series entry quotes it
+        answers = [self._answer([s.text for s in g]) for g in groups]
+        neighbours = Neighbours(
+            [[*e["sources"], e["answer"], *e["questions"]] for e in general] + [[*(s.text for s in g), answer]
+                                                                                 for g, answer in zip(groups, answers)],
+            [e["sources"] for e in general] + [[s.text for s in g] for g in groups],
+            self.normalizer,
+        )
+        return [self._sentence_entry(group, answer, neighbours, len(general) + i)
+                for i, (group, answer) in enumerate(zip(groups, answers))]
 
     def _groups(self) -> list[list[Sentence]]:
         """Sentences together where the later ones lean on the earlier: "Russia rejected both." with what it
@@ -325,13 +331,23 @@ class _Drafter:
                 groups.append([sentence])
         return groups
 
-    def _sentence_entry(self, group: list[Sentence]) -> dict:
+    def _answer(self, texts: Sequence[str]) -> str:
+        return " ".join(attributed(t, self.words, self.author, i == 0) for i, t in enumerate(texts))
+
+    def _sentence_entry(self, group: list[Sentence], answer: str, neighbours: Neighbours, index: int) -> dict:
         texts = [s.text for s in group]
-        answer = " ".join(attributed(t, self.words, self.author, i == 0) for i, t in enumerate(texts))
         phrases = [p for t in texts for p in self.words.phrases(t, self.dates.get(t, ()))]
         top = phrases[0] if phrases else ""
         reason = next((r for r in map(gives_reason, texts) if r), None)
-        candidates = self._questions(texts, reason is not None)
+        asked = self._questions(texts)
+        candidates = [q.text for q in asked]
+        restating = {q.text for q in asked if q.restates}
+
+        def owns(question: str) -> bool:
+            # A clause asked in the sentence's own words may tie with another entry's: its phrasing is this
+            # entry's alone. A keyword query may not ("general naval cease-fires" is another sentence's too).
+            return neighbours.owns(index, question, ties=question in restating)
+
         last_resort = [f"What does the article mean by “{' '.join(t.split()[:9])}…”?" for t in texts] + [
             f"What does the article say about {p}?" for p in phrases[1:8]] + [
             f"{p}, what does {self.author} write?" for p in phrases[:8]]
@@ -339,67 +355,17 @@ class _Drafter:
         tags = [slug(w, 1) for w in top.split() if slug(w, 1) and len(w) > 2][:2] + [slug(a) for a in dict.fromkeys(actors)][:2]
         review = MARK if reason is None else f"draft (gives_reasons guessed from “{reason}”)"
         return self.entry(slug(top, 4) or "sentence", candidates, answer, texts, tags, gives_reasons=reason is not None,
-                          review=review, last_resort=last_resort)
+                          review=review, last_resort=last_resort, owns=owns, cover=True)
 
-    def _questions(self, texts: Sequence[str], gives_reasons: bool) -> list[str]:
-        """The group's questions, best first: the first sentence names the topic and leads with three,
-        each later sentence adds its best, then the rest in the same order."""
-        first, *others = [self._sentence_questions(t, gives_reasons) for t in texts]
-        return [*first[:3], *(q[0] for q in others if q), *first[3:], *(x for q in others for x in q[1:])]
-
-    def _sentence_questions(self, sentence: str, gives_reasons: bool) -> list[str]:
-        words, author = self.words, self.author
-        dates = [d for d in self.dates.get(sentence, ()) if not d.when.casefold().startswith(("that same", "the same"))]
-        phrases = words.phrases(sentence, self.dates.get(sentence, ()))
-        clause_questions: list[str] = []
-        for clause in read_clauses(words, sentence, self.dates.get(sentence, ()))[:3]:
-            subject, obj = clause.subject, clause.object
-            has_object = any(w.casefold() not in ("both", "all", "it", "them") for w in obj.split())
-            if clause.subject.casefold() in ("this", "which", "that", "it", "all of this"):
-                if clause.form == "past" and has_object:
-                    clause_questions.append(f"What {clause.verb} {obj}?")
-                continue
-            if clause.form == "past":
-                if has_object:
-                    clause_questions.append(f"{'Who' if clause.agent else 'What'} {clause.verb} {obj}?")
-                what = clause.what_question()
-                if what:
-                    clause_questions.append(what)
-                if not clause.pronoun:
-                    if dates:
-                        clause_questions.append(f"When did {subject} {clause.base}{' ' + obj if obj else ''}?")
-                    if gives_reasons and clause.agent:
-                        clause_questions.append(f"Why did {subject} {clause.base}{' ' + obj if obj else ''}?")
-            elif clause.form == "perfect" and not clause.pronoun:
-                clause_questions.append(f"What {clause.auxiliary} {subject} {clause.verb}?")
-                if has_object:
-                    clause_questions.append(f"{'Who' if clause.agent else 'What'} {clause.auxiliary} {clause.verb} {obj}?")
-            elif clause.form == "passive" and not clause.pronoun and obj.startswith("to "):
-                clause_questions.append(f"What {clause.auxiliary} {subject} {clause.verb} to do?")
-            elif clause.form == "passive" and clause.what_question():
-                clause_questions.append(clause.what_question() or "")
-            elif clause.form == "modal" and not clause.pronoun:
-                clause_questions.append(f"What {clause.auxiliary} {subject} do?")
-            elif clause.form == "negative" and not clause.pronoun and has_object:
-                clause_questions.append(f"Did {subject} {clause.base} {obj}?")
-        other: list[str] = []
-        for date in dates[:2]:
-            other.append(f"What happened {when_phrase(date)}?")
-        for counted in numbers_in(sentence, words, self.dates.get(sentence, ()))[:1]:
-            other.append(f"How many {counted}?" if len(counted.split()) > 1 else f"How many {counted} does the article mention?")
-        if phrases:
-            other.append(f"What does the article say about {phrases[0]}?")
-            other.append(keyword_query(phrases[:2], dates[0].when if dates else ""))
-            if is_opinion(sentence):
-                other.append(f"How does {author} judge {phrases[0]}?")
-            else:
-                other.append(f"How does {author} describe {phrases[0]}?")
-        if len(phrases) > 1:
-            other.append(f"Tell me about {phrases[1]}")
-            other.append(f"What does {author} say about {phrases[1]}?")
-        # Clauses first (they ask what the sentence says), then a date, a number, a topic, a keyword query.
-        ordered = [*clause_questions[:2], *other[:3], *clause_questions[2:], *other[3:]]
-        return [_capitalized(q.replace("’", "'").replace("‘", "'")) for q in ordered]
+    def _questions(self, texts: Sequence[str]) -> list[Question]:
+        """The group's questions, best first: the first sentence names the topic and leads with three, then
+        each sentence in turn gives its next (a why-question only of a sentence that gives a reason)."""
+        lists = [self.asker.of_sentence(t, self.dates.get(t, ()), gives_reason(t) is not None) for t in texts]
+        ordered = lists[0][:3]
+        rest = [lists[0][3:], *lists[1:]]
+        for i in range(max(map(len, rest))):
+            ordered += [questions[i] for questions in rest if i < len(questions)]
+        return ordered
 
     # --- the timeline -------------------------------------------------------------------------------
 
@@ -433,7 +399,3 @@ class _Drafter:
                     "sources": [sentence],
                 })
         return events
-
-
-def _capitalized(question: str) -> str:
-    return question[0].upper() + question[1:] if question and question[0].islower() and "?" in question else question

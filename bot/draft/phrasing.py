@@ -35,8 +35,13 @@ def actors_in(text: str) -> list[str]:
 
 
 def is_opinion(sentence: str) -> bool:
+    return judgements(sentence) > 0
+
+
+def judgements(sentence: str) -> int:
+    """How many of the words that mark a judgement the sentence uses ("cynical", "truly damaging")."""
     words = " " + " ".join(t.key for t in tokenize(sentence)) + " "
-    return any(f" {marker} " in words for marker in OPINION_MARKERS)
+    return sum(f" {marker} " in words for marker in OPINION_MARKERS)
 
 
 def gives_reason(sentence: str) -> str | None:

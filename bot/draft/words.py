@@ -167,8 +167,9 @@ class ArticleWords:
                     window = run[i:i + size]
                     score = sum(self.weight(t.key) for t in window if t.key != "of") * (1 + 0.15 * (size - 1)) / size ** 0.5
                     text = " ".join(self.casing(t, t.start == 0) if j == 0 else t.text for j, t in enumerate(window))
-                    if window[-1].key == "of" or window[0].key == "of" or is_adjective(window[-1]):
-                        continue  # a phrase ends on its noun: "possibility of new" is not one
+                    if window[-1].key == "of" or window[0].key == "of" or is_adjective(window[-1]) or \
+                            _POSSESSIVE.search(window[-1].text):
+                        continue  # a phrase ends on its noun: "possibility of new", "Trump administration’s" are none
                     if any(self.is_name(t) for t in window) or size > 1:
                         score *= 1.2
                     scored[text] = max(scored.get(text, 0.0), score)
@@ -178,7 +179,8 @@ class ArticleWords:
         key = token.key
         if key in STOPWORDS or not key[0].isalnum():
             return False
-        if token.text[0].islower() and (
+        lower = token.text[0].islower() or (token.start == 0 and self.casing(token)[0].islower())  # "Demonstrating ..."
+        if lower and (
             (key.endswith("ly") and len(key) > 4) or (key.endswith("ed") and len(key) > 4 and key not in NOT_PAST)
             or (key.endswith("ing") and len(key) >= 5 and key not in _ING_NOUNS) or key in IRREGULAR_PAST
         ):

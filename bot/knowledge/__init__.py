@@ -18,7 +18,7 @@ KnowledgeError. Nothing here imports Discord.
 """
 
 from bot.knowledge.files import MAX_FILE_BYTES, is_ignored, knowledge_files, watched_files
-from bot.knowledge.loading import load_checked, load_knowledge, shared_kinds
+from bot.knowledge.loading import load_checked, load_knowledge, shared_kinds, shared_phrasebook, shared_vocabulary
 from bot.knowledge.model import (
     WHATS_NEW_ID,
     Assessment,
@@ -36,7 +36,7 @@ from bot.knowledge.model import (
 )
 from bot.knowledge.phrasebook import PHRASEBOOK_FILE
 from bot.knowledge.problems import MAX_PROBLEMS, KnowledgeError, Problem, more_line
-from bot.knowledge.review import REVIEW_KEY, Checked, warning_line
+from bot.knowledge.review import REVIEW_KEY, Checked, asks_why, warning_line
 from bot.knowledge.schema import (
     ACTOR_MAX,
     MIN_QUESTIONS,
@@ -53,5 +53,5 @@ __all__ = [
     "REVIEW_KEY", "SHARED_FILE", "SLUG_MAX", "VOCABULARY_FILE", "WHATS_NEW_ID", "Assessment", "Checked", "Entry", "Event",
     "KnowledgeBase", "KnowledgeError", "OutOfScope", "Phase", "Phrasebook", "Problem", "Published", "SeriesWords", "SmallTalk",
     "Vocabulary", "WhatsNew", "fold_whitespace", "is_ignored", "knowledge_files", "load_checked", "load_knowledge", "more_line",
-    "shared_kinds", "warning_line", "watched_files",
+    "asks_why", "shared_kinds", "shared_phrasebook", "shared_vocabulary", "warning_line", "watched_files",
 ]

@@ -8,10 +8,11 @@ encoding and YAML limits, and an unforeseen error in one file becomes a problem 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
 from types import MappingProxyType
+from typing import TypeVar
 
 import yaml
 
@@ -31,6 +32,8 @@ from bot.knowledge.schema import (
     load_shared,
     load_vocabulary,
 )
+
+T = TypeVar("T")
 
 
 def load_knowledge(directory: Path | str) -> KnowledgeBase:
@@ -56,18 +59,38 @@ def shared_kinds(directory: Path | str) -> tuple[OutOfScope, ...]:
     """The out-of-scope kinds of `directory`'s shared.yaml on their own, even before any assessment file
     exists (python -m bot draft keeps a new assessment's questions clear of them); () when there is no
     such file or it has any problem (validating the directory reports those)."""
-    path = Path(directory) / SHARED_FILE
+    return _shared_file(directory, SHARED_FILE, load_shared, ())
+
+
+def shared_vocabulary(directory: Path | str) -> Vocabulary:
+    """`directory`'s vocabulary.yaml on its own, even before any assessment file exists (python -m bot
+    draft words questions in its synonyms and weighs their words as the bot does); empty when there is
+    no such file or it has any problem."""
+    return _shared_file(directory, VOCABULARY_FILE, load_vocabulary, Vocabulary(MappingProxyType({}), frozenset()))
+
+
+def shared_phrasebook(directory: Path | str) -> Phrasebook:
+    """`directory`'s conversation.yaml on its own (python -m bot draft asks why only where `validate`
+    lets it); empty when there is no such file or it has any problem."""
+    return _shared_file(directory, PHRASEBOOK_FILE, load_phrasebook, Phrasebook())
+
+
+def _shared_file(directory: Path | str, name: str, load: Callable[[Document, Checker], T], empty: T) -> T:
+    """One of the files the series shares, loaded on its own; `empty` when it is missing or has any
+    problem (validating the directory reports those)."""
+    path = Path(directory) / name
     if not path.is_file():
-        return ()
+        return empty
     problems: list[Problem] = []
-    doc = _read(path, SHARED_FILE, problems)
+    doc = _read(path, name, problems)
     if doc is None:
-        return ()
+        return empty
     try:
-        kinds = load_shared(doc, Checker(doc, problems))
+        loaded = load(doc, Checker(doc, problems))
     except TooManyProblems:
-        return ()
-    return () if problems else kinds
+        return empty
+    return empty if problems else loaded
+
 
 def _load(root: Path) -> Checked:
     problems: list[Problem] = []

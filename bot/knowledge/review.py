@@ -67,6 +67,13 @@ def _review_marks(doc: Document, value: Any, path: tuple) -> Iterator[Problem]:
             yield from _review_marks(doc, item, path + (index,))
 
 
+def asks_why(question: str, phrasebook: Phrasebook) -> bool:
+    """Whether `question` asks why as `validate` reads it: one of the phrasebook's reason words up front
+    ("why", "so why", "what made"), which an entry answers only with a reason or by saying it has none."""
+    content = [w for w in _words(question) if w not in {w for phrase in phrasebook.fillers for w in _words(phrase)}]
+    return _Phrases(phrasebook.reason).anywhere(content[:REASON_WITHIN])
+
+
 def _unanswered_whys(assessment: Assessment, doc: Document, why: _Phrases, says_no_reason: _Phrases,
                      fillers: frozenset[str]) -> Iterator[Problem]:
     for i, entry in enumerate(assessment.entries):
