@@ -83,6 +83,8 @@ def print_report(name: str, status: str, with_model: Report, without: Report, sh
 def print_figures(title: str, figures: dict) -> None:
     print(title)
     for label, share in figures.items():
+        if not share.total:
+            continue  # no line of that kind in this set
         target = TARGETS.get(label, "")
         print(f"  {label:<52}{share}   {'(target ' + target + ')' if target else ''}")
 
