@@ -1,53 +1,29 @@
-"""Reading a message the way people talk: small talk, follow-ups to the last answer, and listen channels.
-
-The engine (bot.matching) answers one question on its own. Here a message is read in its place in a
-conversation, as every edge (Discord and the command line) needs it:
-
-- small talk ("thanks!!", "hello bot", "what are you?", "lol") gets a short reply in the bot's voice,
-  never an article answer, and silence in a listen channel;
-- a follow-up ("why?", "when was that?", "how did kyiv respond?", "tell me more") is read against the
-  entry of the last answer given to the same person in the same place (a `Context`); a complete question
-  on a new topic is answered on its own, whatever came before;
-- in a listen channel the bot speaks only when a message is a question put to it about the article and
-  it is sure of the answer; opinions, statements and questions people ask each other get silence;
-- a question naming an assessment of the series ("in the first assessment", "the latest one", bot.series)
-  is answered within it, and so is a follow-up to an answer from it; "what changed since the last
-  assessment?" is answered from the assessment's `whats_new`, or declined saying it has none.
-
-The words that decide all this are data (knowledge/conversation.yaml, `Phrasebook`), not code.
-Nothing here imports Discord; `Memory` keeps contexts in memory only, bounded and short-lived.
-"""
+"""The conversation: each message read in its place, as every edge (Discord and the command line) needs it.
+See the package's docstring."""
 
 from __future__ import annotations
 
 import re
-import time
 import zlib
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 
-from rapidfuzz import fuzz, process
-
-from bot.knowledge import Assessment, Entry, KnowledgeBase, Phrasebook, fold_whitespace
+from bot.conversation.article_map import ArticleMap
+from bot.conversation.memory import Context
+from bot.conversation.phrases import REPEATS, Phrases, key_words
+from bot.conversation.reply import Reply
+from bot.knowledge import Assessment, Entry, KnowledgeBase, Phrasebook
 from bot.matching import Engine, Result, Suggestion
 from bot.series import Reference, SeriesReader, WhatsNewQuestion
 from bot.text import QUESTION_WORDS, clean, stem, words
 
-MEMORY_SECONDS = 600.0   # a person's next question within 10 minutes is read against their last answer
-MEMORY_LIMIT = 10_000    # people (per place) remembered at once; the least recently active are forgotten
-FUZZY_PHRASE = 88.0      # rapidfuzz ratio at which a typed phrase counts as a phrasebook phrase ("thnaks")
-FUZZY_MIN_CHARS = 6      # shorter phrases must match exactly: "no" is not "yo"
 SECOND_PERSON_WITHIN = 3  # "do u ...", "what r u ...", "are you ...": "you" this early asks about the bot
 SMALL_TALK_COSINE = 0.5  # contextual cosine from which a remark is as near to small talk as it can be
 SMALL_TALK_TAIL = 8      # words after "lol"/"thanks" that can still be small talk; more is a message
 TOPIC_AFFINITY = 0.45    # cosine of mean phrasing vectors from which a document belongs to an entry's topic
 TOPIC_WORDS = 3          # words of the last answer's topic spelled into a follow-up
 RELATED_LIMIT = 3        # related entries offered with "tell me more"
-NEARBY_CHARS = 250       # quotes this close in the article make two entries related
-SUMMARY_SPANS = 5        # an entry quoting more places than this sums up the article: never "related"
 
-_REPEATS = re.compile(r"([^\W\d_])\1+")  # "thankssss", "heyyy", "sooo": letters repeated for emphasis
 # The honest first line when the answer lacks what was asked; what the article does report follows.
 NO_REASON = "The article doesn't say why."
 NO_FIGURE = "The article gives no figure for that."
@@ -57,145 +33,6 @@ _FIGURE = re.compile(
     re.IGNORECASE,
 )
 _MENTIONS = re.compile(r"<@[!&]?\d+>|<#\d+>")
-
-
-def _key_words(text: str) -> list[str]:
-    """Words for comparing with phrasebook phrases: lower case, no punctuation, repeats squeezed."""
-    return [_REPEATS.sub(r"\1", w) for w in words(text)]
-
-
-class Phrases:
-    """Phrasebook phrases matched as whole word sequences: the whole message, its start, or anywhere."""
-
-    def __init__(self, phrases: Iterable[tuple[str, str]]):
-        """`phrases`: (phrase, label) pairs; the first label given for a phrase wins."""
-        self._label: dict[tuple[str, ...], str] = {}
-        for phrase, label in phrases:
-            key = tuple(_key_words(phrase))
-            if key:
-                self._label.setdefault(key, label)
-        self._joined = {" ".join(key): label for key, label in self._label.items()}
-        self._choices = [text for text in self._joined if len(text) >= FUZZY_MIN_CHARS]
-        self._longest = max((len(key) for key in self._label), default=0)
-
-    def __bool__(self) -> bool:
-        return bool(self._label)
-
-    def whole(self, tokens: Sequence[str]) -> str | None:
-        """The label of the phrase that is all of `tokens` (a typo allowed in longer phrases), or None."""
-        label = self._label.get(tuple(tokens))
-        if label is not None or not tokens:
-            return label
-        text = " ".join(tokens)
-        if len(text) < FUZZY_MIN_CHARS:
-            return None
-        best = process.extractOne(text, self._choices, scorer=fuzz.ratio, score_cutoff=FUZZY_PHRASE)
-        return self._joined[best[0]] if best else None
-
-    def opening(self, tokens: Sequence[str]) -> tuple[str, int] | None:
-        """(label, length) of the longest phrase that `tokens` start with, or None."""
-        for size in range(min(self._longest, len(tokens)), 0, -1):
-            label = self._label.get(tuple(tokens[:size]))
-            if label is not None:
-                return label, size
-        return None
-
-    def anywhere(self, tokens: Sequence[str]) -> bool:
-        """Whether any phrase occurs in `tokens` as consecutive words."""
-        return any(self.opening(tokens[i:]) for i in range(len(tokens)))
-
-
-# --- what the bot remembers --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Context:
-    """What the bot last told this person here: the entry it answered with (its id within
-    `assessment_id`), or the entries it offered (their keys, Entry.key), and the assessment the
-    conversation is about: a follow-up stays in it."""
-
-    entry_id: str | None = None
-    suggestions: tuple[str, ...] = ()
-    question: str = ""
-    assessment_id: str | None = None
-
-
-class Memory:
-    """Each person's last answer in each place, for reading their next question, kept `seconds` at most.
-
-    In memory only, never written anywhere; at most `limit` keys, the least recently used forgotten first.
-    """
-
-    def __init__(self, seconds: float = MEMORY_SECONDS, limit: int = MEMORY_LIMIT, clock: Callable[[], float] = time.monotonic):
-        self.seconds = seconds
-        self.limit = limit
-        self._clock = clock
-        self._items: OrderedDict[Hashable, tuple[float, Context]] = OrderedDict()
-
-    def get(self, key: Hashable) -> Context | None:
-        item = self._items.get(key)
-        if item is None:
-            return None
-        at, context = item
-        if self._clock() - at > self.seconds:
-            del self._items[key]
-            return None
-        return context
-
-    def put(self, key: Hashable, context: Context) -> None:
-        self._items[key] = (self._clock(), context)
-        self._items.move_to_end(key)
-        while len(self._items) > self.limit:
-            self._items.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-# --- what the bot says ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reply:
-    """How the bot responds to one message.
-
-    kind: "answer" (an entry, `result.entry`), "more" (more of `entry`: its quotes and `related`),
-    "decline" (`result` says why; `entry`, when set, is what the article does report on the topic
-    asked about, shown after saying what it does not), "small_talk" (`text`, of kind `small_talk`), "help" (a bare mention),
-    or "silent" (a listen channel, where the message was not a question put to the bot).
-    """
-
-    kind: str
-    question: str
-    result: Result | None = None
-    small_talk: str | None = None
-    text: str | None = None
-    follow_up_of: str | None = None
-    entry: Entry | None = None
-    related: tuple[Suggestion, ...] = ()
-    assessment_id: str | None = None  # the assessment the question was answered within, when one was named
-
-    @property
-    def answered(self) -> bool:
-        """True when the reply gives the article's answer (an entry, or more of one)."""
-        return self.kind in ("answer", "more")
-
-    def context(self, previous: Context | None) -> Context | None:
-        """What to remember after this reply: the new answer, or the previous context kept."""
-        if self.kind in ("answer", "more") and self.entry is not None:
-            return Context(self.entry.id, (), self.question, self.entry.assessment_id)
-        if self.kind == "decline" and self.result is not None:
-            offered = tuple(s.key for s in self.result.suggestions)
-            # A question the article answers only in part ("why ...?") keeps its topic for what follows.
-            if self.entry is not None:
-                return Context(self.entry.id, offered, self.question, self.entry.assessment_id)
-            kept = previous if previous and self.follow_up_of else None
-            assessment = self.assessment_id or (kept.assessment_id if kept else None)
-            return Context(kept.entry_id if kept else None, offered, self.question, assessment)
-        return previous
-
-
-# --- the conversation ---------------------------------------------------------------------------------
 
 
 class Conversation:
@@ -219,17 +56,17 @@ class Conversation:
         self._tags = Phrases((p, "tag") for p in book.tags)
         self._reason = Phrases((p, "why") for p in book.reason)
         self._number = Phrases((p, "figure") for p in book.number)
-        self._determiners = frozenset(w for p in book.determiners for w in _key_words(p))
-        self._openers = frozenset(w for p in book.openers for w in _key_words(p))
-        self._fillers = frozenset(w for p in book.fillers for w in _key_words(p))
-        self._continuations = frozenset(w for p in book.continuations for w in _key_words(p))
-        self._stopwords = frozenset(_REPEATS.sub(r"\1", w) for w in engine.normalizer.stopwords)
+        self._determiners = frozenset(w for p in book.determiners for w in key_words(p))
+        self._openers = frozenset(w for p in book.openers for w in key_words(p))
+        self._fillers = frozenset(w for p in book.fillers for w in key_words(p))
+        self._continuations = frozenset(w for p in book.continuations for w in key_words(p))
+        self._stopwords = frozenset(REPEATS.sub(r"\1", w) for w in engine.normalizer.stopwords)
         self._wh_words = frozenset(w for w in self._openers if stem(w) in QUESTION_WORDS)
-        self._second_person = frozenset(w for p in book.second_person for w in _key_words(p))
-        self._pointers = frozenset(w for p in book.pointers for w in _key_words(p))
-        self._demonstratives = frozenset(w for p in book.demonstratives for w in _key_words(p))
+        self._second_person = frozenset(w for p in book.second_person for w in key_words(p))
+        self._pointers = frozenset(w for p in book.pointers for w in key_words(p))
+        self._demonstratives = frozenset(w for p in book.demonstratives for w in key_words(p))
         self._parties = Phrases((p, "party") for p in book.parties)
-        self._elliptical = frozenset(stem(w) for p in book.elliptical for w in _key_words(p))
+        self._elliptical = frozenset(stem(w) for p in book.elliptical for w in key_words(p))
         self._map = ArticleMap(self.knowledge)
         self.series = SeriesReader(self.knowledge)
 
@@ -258,12 +95,12 @@ class Conversation:
             return reply if not listening or reply.answered else Reply("silent", cleaned, result=reply.result)
         kind, question = self._read_small_talk(cleaned)
         topic = self.knowledge.entry(context.entry_id, context.assessment_id) if context and context.entry_id and not listening else None
-        if kind is None and not (topic and self._asks_more(_key_words(question), topic)):
+        if kind is None and not (topic and self._asks_more(key_words(question), topic)):
             kind = self._sounds_like_small_talk(question)
         if kind is not None:
             if listening:
                 return Reply("silent", cleaned, small_talk=kind)
-            accepted = self._accepted_suggestion(_key_words(cleaned), context)
+            accepted = self._accepted_suggestion(key_words(cleaned), context)
             if accepted is not None:
                 return accepted
             return self._small_talk_reply(cleaned, kind)
@@ -300,11 +137,11 @@ class Conversation:
         typed = words(cleaned)
         if not typed:
             return "reaction", ""  # emoji or punctuation alone
-        whole = self._small_talk.whole(_key_words(cleaned))
+        whole = self._small_talk.whole(key_words(cleaned))
         if whole is not None:
             return whole, ""
         kinds: list[str] = []
-        rest = self._unaddressed(_key_words(cleaned))
+        rest = self._unaddressed(key_words(cleaned))
         while rest:
             whole = self._small_talk.whole(rest)
             if whole is not None:
@@ -329,7 +166,7 @@ class Conversation:
         """The kind of small talk a short remark that asks nothing comes nearest to in meaning, when it is
         nearer to the phrasebook's small talk than to any question the knowledge base answers or declines
         ("this is gold", "you rock"); None otherwise, or when the contextual model is not ready."""
-        tokens = _key_words(question)
+        tokens = key_words(question)
         if self._is_question(tokens, question) or len(tokens) > SMALL_TALK_TAIL or self.engine.contextual is None:
             return None
         nearest = self.engine.contextual.nearest(question, self._talk_phrasings, wait=self.engine.wait_for_model)
@@ -379,14 +216,14 @@ class Conversation:
         result = declined.result
         if result is None or result.reason or declined.entry is not None:
             return False
-        content = [t for t in _key_words(question) if t not in self._fillers]
+        content = [t for t in key_words(question) if t not in self._fillers]
         return self._is_question(content, question) and any(t in self._second_person for t in content[:SECOND_PERSON_WITHIN])
 
     def _asks_the_bot(self, message: str, question: str) -> bool:
         """In a listen channel: a question that addresses the bot, or names the article without being put
         to the other people there."""
-        raw = _key_words(message.replace("!ask", " bot "))
-        tokens = self._unaddressed(_key_words(question))
+        raw = key_words(message.replace("!ask", " bot "))
+        tokens = self._unaddressed(key_words(question))
         if not self._is_question(tokens, question):
             return False
         if self._address.anywhere(raw):
@@ -453,7 +290,7 @@ class Conversation:
         is read within the assessment of the answer it follows."""
         topic = self.knowledge.entry(context.entry_id, context.assessment_id) if context and context.entry_id else None
         within = assessment or (topic.assessment_id if topic else None)
-        tokens = _key_words(question)
+        tokens = key_words(question)
         if topic is not None:
             if self._asks_more(tokens, topic):
                 return self._more_of(tokens, topic)
@@ -517,7 +354,7 @@ class Conversation:
         entry = result.entry
         if entry is None:
             return Reply("decline", result.question, result=result, follow_up_of=follow_up_of, assessment_id=scope)
-        missing = self._missing(_key_words(question), entry)
+        missing = self._missing(key_words(question), entry)
         if missing is None:
             return Reply("answer", result.question, result=result, follow_up_of=follow_up_of, entry=entry, assessment_id=scope)
         offered = (Suggestion(entry.id, entry.questions[0], result.score, entry.assessment_id),)
@@ -633,73 +470,3 @@ def _strongest(kinds: Sequence[str]) -> str:
     order = ("thanks", "goodbye", "about-bot", "greeting", "agreement", "reaction")
     return min(kinds, key=order.index)
 
-
-# --- where entries sit in the article ------------------------------------------------------------------
-
-
-class ArticleMap:
-    """Which entries sit near each other in the article, and which timeline events each one reports."""
-
-    def __init__(self, knowledge: KnowledgeBase):
-        self.knowledge = knowledge
-        # Keyed by Entry.key; the events are those of the entry's own assessment, by id.
-        self._spans: dict[str, list[tuple[int, int]]] = {}
-        self._events: dict[str, list[str]] = {}
-        for assessment in knowledge.assessments:
-            source = assessment.source_text
-            for entry in assessment.entries:
-                self._spans[entry.key] = _spans(source, entry.sources)
-                self._events[entry.key] = [
-                    e.id for e in assessment.timeline if _overlap(self._spans[entry.key], _spans(source, e.sources))
-                ]
-
-    def related(self, entry: Entry) -> list[Entry]:
-        """Entries quoting the same or nearby sentences of the same article, nearest first."""
-        mine = self._spans.get(entry.key, [])
-        scored = []
-        for other in self.knowledge.entries:
-            theirs = self._spans.get(other.key, [])
-            if other.key == entry.key or other.assessment_id != entry.assessment_id or len(theirs) > SUMMARY_SPANS:
-                continue
-            gap = min((_gap(a, b) for a in mine for b in theirs), default=None)
-            if gap is not None and gap <= NEARBY_CHARS:
-                scored.append((gap, theirs[0][0] if theirs else 0, other))
-        return [other for _gap_, _start, other in sorted(scored, key=lambda item: item[:2])]
-
-    def neighbour_in_time(self, entry: Entry, direction: str) -> Entry | None:
-        """The entry reporting the timeline event right after (or before) those `entry` reports, in the
-        merged timeline of the series (from `entry`'s own assessment when several report that event)."""
-        events = self._events.get(entry.key, [])
-        timeline = [e.id for e in self.knowledge.timeline]
-        if not events:
-            return None
-        positions = [timeline.index(e) for e in events]
-        step = 1 if direction == "next" else -1
-        position = (max(positions) if step > 0 else min(positions)) + step
-        while 0 <= position < len(timeline):
-            event = timeline[position]
-            reporting = [e for e in self.knowledge.entries if event in self._events.get(e.key, ())
-                         and len(self._spans.get(e.key, ())) <= SUMMARY_SPANS and e.key != entry.key]
-            if reporting:
-                # The entry that quotes the event most narrowly is the one about it (its own assessment's first).
-                return min(reporting, key=lambda e: (e.assessment_id != entry.assessment_id, sum(b - a for a, b in self._spans[e.key])))
-            position += step
-        return None
-
-
-def _spans(source: str, quotes: Iterable[str]) -> list[tuple[int, int]]:
-    found = []
-    for quote in quotes:
-        start = source.find(fold_whitespace(quote))
-        if start >= 0:
-            found.append((start, start + len(fold_whitespace(quote))))
-    return found
-
-
-def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    """Characters between two spans of the article (0 when they overlap)."""
-    return max(0, max(a[0], b[0]) - min(a[1], b[1]))
-
-
-def _overlap(mine: list[tuple[int, int]], theirs: list[tuple[int, int]]) -> bool:
-    return any(_gap(a, b) == 0 for a in mine for b in theirs)
