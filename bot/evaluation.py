@@ -165,10 +165,6 @@ class TurnOutcome:
             return not reply.answered
         return reply.answered and reply.entry is not None and reply.entry.id in expected
 
-    @property
-    def answered_with_article(self) -> bool:
-        return self.reply.answered
-
 
 def load_conversations(path: Path) -> list[list[Turn]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))

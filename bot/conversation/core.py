@@ -95,7 +95,9 @@ class Conversation:
             return reply if not listening or reply.answered else Reply("silent", cleaned, result=reply.result)
         kind, question = self._read_small_talk(cleaned)
         topic = self.knowledge.entry(context.entry_id, context.assessment_id) if context and context.entry_id and not listening else None
-        if kind is None and not (topic and self._asks_more(key_words(question), topic)):
+        if kind is None and topic is not None and self._asks_more(key_words(question), topic):
+            return self._more_of(key_words(question), topic)
+        if kind is None:
             kind = self._sounds_like_small_talk(question)
         if kind is not None:
             if listening:
@@ -291,9 +293,7 @@ class Conversation:
         topic = self.knowledge.entry(context.entry_id, context.assessment_id) if context and context.entry_id else None
         within = assessment or (topic.assessment_id if topic else None)
         tokens = key_words(question)
-        if topic is not None:
-            if self._asks_more(tokens, topic):
-                return self._more_of(tokens, topic)
+        if topic is not None:  # ("tell me more" was taken by `respond`, before small talk)
             direction = self._chronology.whole(tokens) or self._chronology.whole(self._unaddressed(list(tokens)))
             if direction is not None:
                 return self._neighbour_in_time(question, topic, direction)
