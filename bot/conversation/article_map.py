@@ -39,6 +39,10 @@ class ArticleMap:
                 scored.append((gap, theirs[0][0] if theirs else 0, other))
         return [other for _gap_, _start, other in sorted(scored, key=lambda item: item[:2])]
 
+    def events(self, entry: Entry) -> list[str]:
+        """The ids of the timeline events `entry` quotes."""
+        return self._events.get(entry.key, [])
+
     def neighbour_in_time(self, entry: Entry, direction: str) -> Entry | None:
         """The entry reporting the timeline event right after (or before) those `entry` reports, in the
         merged timeline of the series (from `entry`'s own assessment when several report that event)."""

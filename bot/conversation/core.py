@@ -27,6 +27,7 @@ RELATED_LIMIT = 3        # related entries offered with "tell me more"
 # The honest first line when the answer lacks what was asked; what the article does report follows.
 NO_REASON = "The article doesn't say why."
 NO_FIGURE = "The article gives no figure for that."
+NO_DATE = "The article gives no date for that."
 REASON_WITHIN = 3  # "why ...", "so why ...", "but how come ...": a why-question asks it up front
 _FIGURE = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion|percent|half|both|all|none|several|few|weeks|days|hours|years)\b",
@@ -56,6 +57,9 @@ class Conversation:
         self._tags = Phrases((p, "tag") for p in book.tags)
         self._reason = Phrases((p, "why") for p in book.reason)
         self._number = Phrases((p, "figure") for p in book.number)
+        self._time = Phrases((p, "when") for p in book.time)
+        self._no_date = Phrases((p, "no date") for p in book.no_date)
+        self._dated = frozenset(w for p in (*book.dated, *book.series.months) for w in key_words(p))
         self._determiners = frozenset(w for p in book.determiners for w in key_words(p))
         self._openers = frozenset(w for p in book.openers for w in key_words(p))
         self._fillers = frozenset(w for p in book.fillers for w in key_words(p))
@@ -368,7 +372,17 @@ class Conversation:
             return NO_REASON
         if self._number.anywhere(content) and not _FIGURE.search(entry.answer):
             return NO_FIGURE
+        if self._time.anywhere(content[:REASON_WITHIN]) and not self._dates(entry):
+            return NO_DATE
         return None
+
+    def _dates(self, entry: Entry) -> bool:
+        """Whether `entry` dates what it reports: a timeline event it quotes, or a date in its answer,
+        unless the answer says the article gives no date ("not whether or when it was carried out")."""
+        answer = key_words(entry.answer)
+        if self._no_date.anywhere(answer):
+            return False
+        return bool(self._map.events(entry)) or any(w in self._dated or w.isdigit() for w in answer)
 
     def _is_stopword(self, token: str) -> bool:
         """Whether `token` (a key word: repeated letters squeezed, "tell" is "tel") is a vocabulary stopword."""

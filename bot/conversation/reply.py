@@ -43,7 +43,8 @@ class Reply:
             # A question the article answers only in part ("why ...?") keeps its topic for what follows.
             if self.entry is not None:
                 return Context(self.entry.id, offered, self.question, self.entry.assessment_id)
-            kept = previous if previous and self.follow_up_of else None
-            assessment = self.assessment_id or (kept.assessment_id if kept else None)
-            return Context(kept.entry_id if kept else None, offered, self.question, assessment)
+            # A question the article does not answer leaves the topic where it was: people come back to it
+            # ("what did the wsj say exactly?" declined, then "who else criticized it?").
+            assessment = self.assessment_id or (previous.assessment_id if previous else None)
+            return Context(previous.entry_id if previous else None, offered, self.question, assessment)
         return previous

@@ -173,9 +173,13 @@ class Phrasebook:
     continuations: tuple[str, ...] = ()
     reason: tuple[str, ...] = ()
     number: tuple[str, ...] = ()
+    time: tuple[str, ...] = ()
     # Words with which an answer says the article gives no reason ("does not say why"): `validate` reads
     # them to tell an entry that takes why-questions honestly from one that restates (see review.py).
     no_reason: tuple[str, ...] = ()
+    no_date: tuple[str, ...] = ()
+    # Words that date what an answer reports ("on Thursday", "last weekend"), beside the months and digits.
+    dated: tuple[str, ...] = ()
     address: tuple[str, ...] = ()
     article: tuple[str, ...] = ()
     others: tuple[str, ...] = ()

@@ -13,9 +13,9 @@ SMALL_TALK_KINDS = ("greeting", "thanks", "reaction", "agreement", "goodbye", "a
 REPLY_FIELDS = ("example", "assessment", "count")  # the {placeholders} a small-talk reply may use
 SECTIONS = {
     "follow_ups": ("more", "next", "before", "pointers", "demonstratives", "parties", "elliptical", "accept_suggestion"),
-    "asking": ("openers", "determiners", "second_person", "fillers", "continuations", "reason", "number"),
+    "asking": ("openers", "determiners", "second_person", "fillers", "continuations", "reason", "number", "time"),
     "listen": ("address", "article", "others", "tags"),
-    "answering": ("no_reason",),
+    "answering": ("no_reason", "no_date", "dated"),
 }
 SERIES_KEYS = ("nouns", "determiners", "latest", "previous", "earliest", "ordinals", "months", "marks", "whats_new", "since")
 MONTHS = 12
