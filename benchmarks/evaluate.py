@@ -47,9 +47,13 @@ SETS = {  # name: (file, whether anything was chosen on it)
     "fresh": (EVAL_DIR / "fresh.yaml", TUNED_ON),
     "heldout": (EVAL_DIR / "heldout.yaml", NEVER_TUNED_ON),
     "unseen": (EVAL_DIR / "unseen.yaml", NEVER_TUNED_ON),
+    # A second round written 2026-12-02, measured whole once untouched, then split in two.
+    "later": (EVAL_DIR / "later.yaml", TUNED_ON),
+    "later-heldout": (EVAL_DIR / "later-heldout.yaml", NEVER_TUNED_ON),
 }
-# The sets of conversation, each in two parts: the file tuned on, and "-heldout", never tuned on.
-PARTS = {"": TUNED_ON, "-heldout": NEVER_TUNED_ON}
+# The sets of conversation, each in two parts: the file tuned on, and "-heldout", never tuned on; and a
+# second round ("-later") split the same way.
+PARTS = {"": TUNED_ON, "-later": TUNED_ON, "-heldout": NEVER_TUNED_ON, "-later-heldout": NEVER_TUNED_ON}
 VERDICTS = ("right", "wrong-entry", "declined", "declined-ok", "false-answer")
 TARGETS = {
     "follow-up": ">= 95%", "follow-up-decline": ">= 95%", "more": "", "small-talk": "100%", "standalone": "",
