@@ -28,11 +28,14 @@ RELATED_LIMIT = 3        # related entries offered with "tell me more"
 NO_REASON = "The article doesn't say why."
 NO_FIGURE = "The article gives no figure for that."
 NO_DATE = "The article gives no date for that."
+SAID_FIRST = 2     # sentences of an answer that a reader takes in first
 REASON_WITHIN = 3  # "why ...", "so why ...", "but how come ...": a why-question asks it up front
 _FIGURE = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion|percent|half|both|all|none|several|few|weeks|days|hours|years)\b",
     re.IGNORECASE,
 )
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_CLAUSE = re.compile(r";\s+|,\s+(?=though|but|although)")
 _MENTIONS = re.compile(r"<@[!&]?\d+>|<#\d+>")
 
 
@@ -72,6 +75,9 @@ class Conversation:
         self._parties = Phrases((p, "party") for p in book.parties)
         self._elliptical = frozenset(stem(w) for p in book.elliptical for w in key_words(p))
         self._map = ArticleMap(self.knowledge)
+        self._not_given = Phrases((p, "not given") for p in book.not_given)
+        self._admission_words = frozenset(self._tokens(" ".join(book.not_given)))
+        self._admissions = {entry.key: self._split_admissions(entry) for entry in self.knowledge.entries}
         self.series = SeriesReader(self.knowledge)
 
     # -- the one entry point ------------------------------------------------------------------------
@@ -374,6 +380,36 @@ class Conversation:
             return NO_FIGURE
         if self._time.anywhere(content[:REASON_WITHIN]) and not self._dates(entry):
             return NO_DATE
+        return self._admitted(tokens, entry)
+
+    def _tokens(self, text: str) -> set[str]:
+        return set(self.engine.normalizer.tokens(words(clean(text)))) - QUESTION_WORDS
+
+    def _split_admissions(self, entry: Entry) -> tuple[list[tuple[str, set[str]]], set[str]]:
+        """`entry`'s answer as (its sentences saying what the article does not give, with their words),
+        and the words of the rest of it."""
+        admissions, rest = [], set()
+        for number, sentence in enumerate(_SENTENCE.split(entry.answer)):
+            for clause in _CLAUSE.split(sentence):
+                # In the first two sentences, what the article does not give is already said first.
+                if number >= SAID_FIRST and self._not_given.anywhere(key_words(clause)):
+                    admissions.append((sentence, self._tokens(clause) - self._admission_words))
+                else:
+                    rest |= self._tokens(clause)
+        # What the entry's own phrasings ask about is what its answer answers, admission or not.
+        for question in entry.questions:
+            rest |= self._tokens(question)
+        return admissions, rest
+
+    def _admitted(self, tokens: Sequence[str], entry: Entry) -> str | None:
+        """The sentence of `entry`'s answer saying the article does not give what the question asks
+        ("did trump and putin meet after this?": "... no report of one taking place"): the question's
+        own words that the rest of the answer lacks are in that sentence."""
+        admissions, rest = self._admissions.get(entry.key, ([], set()))
+        asked = self._tokens(" ".join(tokens)) - rest
+        for sentence, said in admissions:
+            if asked & said:
+                return sentence
         return None
 
     def _dates(self, entry: Entry) -> bool:

@@ -178,6 +178,7 @@ class Phrasebook:
     # them to tell an entry that takes why-questions honestly from one that restates (see review.py).
     no_reason: tuple[str, ...] = ()
     no_date: tuple[str, ...] = ()
+    not_given: tuple[str, ...] = ()
     # Words that date what an answer reports ("on Thursday", "last weekend"), beside the months and digits.
     dated: tuple[str, ...] = ()
     address: tuple[str, ...] = ()

@@ -15,7 +15,7 @@ SECTIONS = {
     "follow_ups": ("more", "next", "before", "pointers", "demonstratives", "parties", "elliptical", "accept_suggestion"),
     "asking": ("openers", "determiners", "second_person", "fillers", "continuations", "reason", "number", "time"),
     "listen": ("address", "article", "others", "tags"),
-    "answering": ("no_reason", "no_date", "dated"),
+    "answering": ("no_reason", "no_date", "not_given", "dated"),
 }
 SERIES_KEYS = ("nouns", "determiners", "latest", "previous", "earliest", "ordinals", "months", "marks", "whats_new", "since")
 MONTHS = 12
