@@ -36,6 +36,7 @@ _FIGURE = re.compile(
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _CLAUSE = re.compile(r";\s+|,\s+(?=though|but|although)")
+_KINDS = frozenset({"kind", "kinds", "type", "types", "sort", "sorts"})  # "what kind of sanctions"
 _MENTIONS = re.compile(r"<@[!&]?\d+>|<#\d+>")
 
 
@@ -312,7 +313,7 @@ class Conversation:
             standalone = self._in_conversation(standalone, context)
         if topic is None:
             return self._checked(standalone, question, scope=assessment)
-        if not self._incomplete(tokens) and (standalone.matched or not self._continues(tokens)):
+        if not self._incomplete(tokens, topic) and (standalone.matched or not self._continues(tokens)):
             # A complete question is answered on its own: context never hijacks it. Only one that opens
             # by continuing ("and whats the link to the talks") and finds no answer alone is read in context.
             return self._checked(standalone, question, scope=assessment)
@@ -454,9 +455,10 @@ class Conversation:
                 i += 1
         return [t for t in rest if t not in self._openers and stem(t) not in QUESTION_WORDS and stem(t) not in self._elliptical]
 
-    def _incomplete(self, tokens: Sequence[str]) -> bool:
+    def _incomplete(self, tokens: Sequence[str], last: Entry) -> bool:
         """A question to read against the last answer: it points back ("who signed it?"), names no topic
-        of its own ("how did kyiv respond?", "and russia?"), or is a bare "what X" ("which areas")."""
+        of its own ("how did kyiv respond?", "and russia?"), is a bare "what X" ("which areas"), or asks
+        what kind of something the last answer named ("what kind of sanctions")."""
         if self._points_back(tokens):
             return True
         topic = self._own_topic(tokens)
@@ -464,7 +466,10 @@ class Conversation:
             return True
         # "which areas?", "what sanctions?": a bare which-noun asks which of the last answer's.
         asked = [t for t in self._unaddressed(list(tokens)) if t not in self._fillers]
-        return len(asked) == 2 and asked[0] in self._determiners and asked[1] == topic[0]
+        if len(asked) == 2 and asked[0] in self._determiners and asked[1] == topic[0]:
+            return True
+        kind_of = len(asked) > 3 and asked[0] in self._determiners and asked[1] in _KINDS and asked[2] == "of"
+        return kind_of and bool(self._tokens(asked[3]) & self._tokens(last.answer))
 
     def _continues(self, tokens: Sequence[str]) -> bool:
         """A question that opens by continuing ("and whats the link to the talks", "so what did he
