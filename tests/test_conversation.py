@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversation import NO_REASON, Context, Conversation, Memory
+from bot.conversation import NO_DATE, NO_REASON, Context, Conversation, Memory
 from bot.matching import Engine
 
 
@@ -154,3 +154,31 @@ def test_memory_forgets_after_its_time_and_beyond_its_size() -> None:
     for key in ("a", "b", "c"):
         memory.put(key, Context(key))
     assert len(memory) == 2 and memory.get("a") is None and memory.get("c") == Context("c")
+
+
+def test_a_declined_follow_up_leaves_the_topic_for_the_next_one(conversation: Conversation) -> None:
+    first, exactly, others = ask_in_turn(
+        conversation, "why did the wsj criticize the white house", "what did the wsj say exactly", "who else criticized it")
+    assert first.entry.id == "carrots-criticism"
+    assert exactly.kind == "decline" and exactly.result.reason
+    assert others.kind == "answer" and others.entry.id == "carrots-criticism" and others.follow_up_of == "carrots-criticism"
+
+
+def test_a_when_question_the_article_gives_no_date_for_is_told_so_first(conversation: Conversation) -> None:
+    swap, when = ask_in_turn(conversation, "did russia and ukraine agree to swap prisoners", "when")
+    assert swap.entry.id == "prisoner-exchange"
+    assert when.kind == "decline" and when.result.reason == NO_DATE and when.follow_up_of == "prisoner-exchange"
+    assert [s.entry_id for s in when.result.suggestions] == ["prisoner-exchange"]  # what the article does report
+    dated = ask_in_turn(conversation, "what was the minerals deal", "when was that?")[1]
+    assert dated.kind == "answer" and dated.entry.id == "minerals-deal"  # "April 30": a date is given
+
+
+def test_a_question_about_what_an_answer_says_is_missing_gets_that_sentence_first(conversation: Conversation) -> None:
+    reply = conversation.respond("what was kremlin state tv saying about the negotiations")
+    assert reply.kind == "decline" and reply.entry is not None and reply.entry.id == "russian-media"
+    assert reply.result.reason.startswith('The article writes "Russian media" without naming any outlet')
+
+
+def test_what_kind_of_something_the_last_answer_named_is_read_against_it(conversation: Conversation) -> None:
+    _, kind = ask_in_turn(conversation, "is the us putting sanctions on russia", "what kind of sanctions")
+    assert kind.follow_up_of is not None

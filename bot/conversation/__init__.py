@@ -24,12 +24,12 @@ Nothing here imports Discord; `Memory` keeps contexts in memory only, bounded an
 - `article_map`: which entries are neighbours in the article, and which events each reports.
 """
 
-from bot.conversation.core import NO_FIGURE, NO_REASON, Conversation
+from bot.conversation.core import NO_DATE, NO_FIGURE, NO_REASON, Conversation
 from bot.conversation.memory import MEMORY_LIMIT, MEMORY_SECONDS, Context, Memory
 from bot.conversation.phrases import Phrases, key_words
 from bot.conversation.reply import Reply
 
 __all__ = [
-    "MEMORY_LIMIT", "MEMORY_SECONDS", "NO_FIGURE", "NO_REASON", "Context", "Conversation", "Memory", "Phrases",
+    "MEMORY_LIMIT", "MEMORY_SECONDS", "NO_DATE", "NO_FIGURE", "NO_REASON", "Context", "Conversation", "Memory", "Phrases",
     "Reply", "key_words",
 ]
