@@ -78,7 +78,7 @@ class Conversation:
         self._map = ArticleMap(self.knowledge)
         self._not_given = Phrases((p, "not given") for p in book.not_given)
         self._admission_words = frozenset(self._tokens(" ".join(book.not_given)))
-        self._admissions = {entry.key: self._split_admissions(entry) for entry in self.knowledge.entries}
+        self._admissions: dict[str, tuple[list[tuple[str, set[str]]], set[str]]] = {}  # by Entry.key, on first need
         self.series = SeriesReader(self.knowledge)
 
     # -- the one entry point ------------------------------------------------------------------------
@@ -406,7 +406,9 @@ class Conversation:
         """The sentence of `entry`'s answer saying the article does not give what the question asks
         ("did trump and putin meet after this?": "... no report of one taking place"): the question's
         own words that the rest of the answer lacks are in that sentence."""
-        admissions, rest = self._admissions.get(entry.key, ([], set()))
+        if entry.key not in self._admissions:
+            self._admissions[entry.key] = self._split_admissions(entry)
+        admissions, rest = self._admissions[entry.key]
         asked = self._tokens(" ".join(tokens)) - rest
         for sentence, said in admissions:
             if asked & said:
