@@ -29,7 +29,7 @@ NO_REASON = "The article doesn't say why."
 NO_FIGURE = "The article gives no figure for that."
 NO_DATE = "The article gives no date for that."
 SAID_FIRST = 2     # sentences of an answer that a reader takes in first
-REASON_WITHIN = 3  # "why ...", "so why ...", "but how come ...": a why-question asks it up front
+REASON_WITHIN = 3  # "why ...", "so why ...", "but how come ...": a why- (or when-) question asks it up front
 _FIGURE = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion|percent|half|both|all|none|several|few|weeks|days|hours|years)\b",
     re.IGNORECASE,
@@ -384,16 +384,17 @@ class Conversation:
         return self._admitted(tokens, entry)
 
     def _tokens(self, text: str) -> set[str]:
+        """The words of `text` as the engine weighs them (stems, synonyms, no stopwords), question words aside."""
         return set(self.engine.normalizer.tokens(words(clean(text)))) - QUESTION_WORDS
 
     def _split_admissions(self, entry: Entry) -> tuple[list[tuple[str, set[str]]], set[str]]:
         """`entry`'s answer as (its sentences saying what the article does not give, with their words),
         and the words of the rest of it."""
         admissions, rest = [], set()
-        for number, sentence in enumerate(_SENTENCE.split(entry.answer)):
+        for position, sentence in enumerate(_SENTENCE.split(entry.answer)):
             for clause in _CLAUSE.split(sentence):
                 # In the first two sentences, what the article does not give is already said first.
-                if number >= SAID_FIRST and self._not_given.anywhere(key_words(clause)):
+                if position >= SAID_FIRST and self._not_given.anywhere(key_words(clause)):
                     admissions.append((sentence, self._tokens(clause) - self._admission_words))
                 else:
                     rest |= self._tokens(clause)

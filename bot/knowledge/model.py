@@ -177,6 +177,8 @@ class Phrasebook:
     # Words with which an answer says the article gives no reason ("does not say why"): `validate` reads
     # them to tell an entry that takes why-questions honestly from one that restates (see review.py).
     no_reason: tuple[str, ...] = ()
+    # ... that it gives no date ("not whether or when"), and what else it does not give ("does not name"):
+    # the conversation tells a question about just that so first.
     no_date: tuple[str, ...] = ()
     not_given: tuple[str, ...] = ()
     # Words that date what an answer reports ("on Thursday", "last weekend"), beside the months and digits.
