@@ -180,5 +180,8 @@ def test_a_question_about_what_an_answer_says_is_missing_gets_that_sentence_firs
 
 
 def test_what_kind_of_something_the_last_answer_named_is_read_against_it(conversation: Conversation) -> None:
-    _, kind = ask_in_turn(conversation, "is the us putting sanctions on russia", "what kind of sanctions")
-    assert kind.follow_up_of is not None
+    threats, kind = ask_in_turn(conversation, "is the us putting sanctions on russia", "what kind of sanctions")
+    assert threats.entry.id == "us-sanctions-threats"
+    # Read against the threats (not answered on its own words by another entry), and the article names none.
+    assert kind.kind == "decline" and kind.follow_up_of == "us-sanctions-threats"
+    assert "does not say what sanctions they would be" in kind.result.reason
